@@ -1,0 +1,114 @@
+/* probity: the entry point. Parses the global options, finds the subcommand in the
+ * static table and runs it. Everything else happens in the library. */
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "probity/lists.h"
+
+#ifndef PROBITY_VERSION
+#define PROBITY_VERSION "0.0.0"
+#endif
+
+const struct command pb_commands[] = {
+    {"load", cmd_load, "load [--dataset NAME] [--format F] [--encoding ENC] [--map PROP=COLUMN]... PATH...",
+     "load restriction lists as a new version of their datasets",
+     "  --dataset NAME     dataset to load into (default: one per list, e.g. us_ofac_sdn)\n"
+     "  --format F         ofac-csv, ofac-xml, un-xml, csl, dpl, ftm, targets-csv or csv (default: detect)\n"
+     "  --encoding ENC     text encoding of the files (latin1, cp1252, gb18030, ...; default UTF-8)\n"
+     "  --map PROP=COLUMN  csv: take FtM property PROP from COLUMN (repeatable; name=..., alias=...)\n"
+     "  --split PROP=SEP   csv: split PROP's cells on SEP (e.g. --split 'alias=;')\n"
+     "  --schema SCHEMA    csv: FtM schema of rows without a schema column (default LegalEntity)\n"
+     "  --force            load even if the same files are already the current version\n"
+     "OFAC legacy CSV sets are loaded together: sdn.csv alt.csv add.csv sdn_comments.csv\n"
+     "(or cons_prim.csv cons_alt.csv cons_add.csv cons_comments.csv)."},
+    {"lists", cmd_lists, "lists [DATASET] [--all] [--json]",
+     "datasets with their versions, counts by schema, publication dates and sources",
+     "  --all     show every version, not only the current one\n"
+     "  --json    one JSON object per version"},
+    {"show", cmd_show, "show ID [--json]", "one entity as FtM JSON, with the link entities that refer to it",
+     NULL},
+    {"diff", cmd_diff, "diff DATASET [--from V] [--to V] [--json]",
+     "entities added, removed and changed between two versions (default: previous -> current)",
+     "  --from V  version number to compare from (see probity lists --all)\n"
+     "  --to V    version number to compare to\n"
+     "  --json    one JSON object per change"},
+    {"export", cmd_export, "export [--format ftm] [--dataset D] [--output FILE]",
+     "write current entities as FollowTheMoney JSON lines", NULL},
+    {"lookup", cmd_lookup, "lookup NAME... [--json]",
+     "exact look-up of names (case, accents and punctuation ignored) in the current lists", NULL},
+    {"help", cmd_help, "help [COMMAND]", "show help for probity or one command", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static void usage(FILE *fp)
+{
+    fprintf(fp, "usage: probity [--db PATH] [--quiet] [--json] <command> [<args>]\n\n"
+                "probity screens names against restriction lists and keeps every version of them.\n\n"
+                "commands:\n");
+    for (const struct command *c = pb_commands; c->name; c++)
+        fprintf(fp, "  %-8s %s\n", c->name, c->summary);
+    fprintf(fp, "\nglobal options:\n"
+                "  --db PATH   the store (default $PROBITY_DB or ./probity.db)\n"
+                "  --quiet     print only results and errors\n"
+                "  --json      machine-readable output where a command prints results\n"
+                "  --version   print the version\n\n"
+                "'probity help COMMAND' or 'probity COMMAND --help' describes one command.\n");
+}
+
+int cmd_help(struct cli *g, int argc, char **argv)
+{
+    (void)g;
+    if (argc < 2) {
+        usage(stdout);
+        return 0;
+    }
+    for (const struct command *c = pb_commands; c->name; c++)
+        if (strcmp(c->name, argv[1]) == 0) {
+            cli_usage(stdout, c);
+            return 0;
+        }
+    fprintf(stderr, "probity: no command '%s'\n", argv[1]);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli g = {NULL, 0, 0};
+    int i = 1;
+    g.db = getenv("PROBITY_DB");
+    if (!g.db || !*g.db)
+        g.db = "probity.db";
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            g.db = argv[++i];
+        else if (strncmp(argv[i], "--db=", 5) == 0)
+            g.db = argv[i] + 5;
+        else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)
+            g.quiet = 1;
+        else if (strcmp(argv[i], "--json") == 0)
+            g.json = 1;
+        else if (strcmp(argv[i], "--version") == 0) {
+            printf("probity %s\n", PROBITY_VERSION);
+            return 0;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "probity: unknown option '%s'\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    for (const struct command *c = pb_commands; c->name; c++) {
+        if (strcmp(c->name, argv[i]) == 0) {
+            int n = cli_common_args(&g, c, argc - i, argv + i);
+            return n < 0 ? 0 : c->run(&g, n, argv + i);
+        }
+    }
+    fprintf(stderr, "probity: '%s' is not a probity command; see 'probity help'\n", argv[i]);
+    return 2;
+}

@@ -1,0 +1,84 @@
+/* Internal helpers shared by the library modules: growable strings, a string map,
+ * UTF-8 checks, dates, hashing and error filling. Nothing here is public API. */
+#ifndef PB_CORE_H
+#define PB_CORE_H
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "probity/error.h"
+#include "probity/entity.h"
+
+#define PB_UNUSED(x) ((void)(x))
+
+/* ---- errors ---- */
+/* Fill `err` (may be NULL) and return `code`. file may be NULL; line/col 0 = unknown. */
+int pb__err(struct probity_error *err, int code, const char *file, long line, long col,
+            const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* ---- growable string (git's strbuf) ---- */
+struct pb_buf {
+    char *s;       /* always NUL-terminated once anything was added */
+    size_t len, cap;
+};
+#define PB_BUF_INIT {NULL, 0, 0}
+int pb_buf_grow(struct pb_buf *b, size_t extra);
+int pb_buf_add(struct pb_buf *b, const char *s, size_t n);
+int pb_buf_adds(struct pb_buf *b, const char *s);
+int pb_buf_addc(struct pb_buf *b, char c);
+int pb_buf_addf(struct pb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pb_buf_reset(struct pb_buf *b);   /* len = 0, keeps memory */
+void pb_buf_release(struct pb_buf *b); /* frees memory */
+/* Borrowed C string ("" when empty). */
+static inline const char *pb_buf_str(const struct pb_buf *b) { return b->s ? b->s : ""; }
+
+/* ---- string map: NUL-terminated keys (copied) to void * values (not owned) ---- */
+struct pb_map_slot;
+struct pb_map {
+    struct pb_map_slot *slots;
+    size_t cap, len;
+};
+#define PB_MAP_INIT {NULL, 0, 0}
+/* Insert or replace. Returns 0 or PROBITY_ENOMEM. */
+int pb_map_put(struct pb_map *m, const char *key, void *value);
+/* Value or NULL. */
+void *pb_map_get(const struct pb_map *m, const char *key);
+/* Pointer to the value slot, NULL if absent (lets callers update in place). */
+void **pb_map_ref(const struct pb_map *m, const char *key);
+/* Call fn for each entry (unordered). */
+void pb_map_each(const struct pb_map *m, void (*fn)(void *ctx, const char *key, void *value), void *ctx);
+/* Free the keys and the table; values are freed with free_value when it is not NULL. */
+void pb_map_release(struct pb_map *m, void (*free_value)(void *));
+
+/* ---- strings ---- */
+char *pb_strdup(const char *s);
+char *pb_strndup(const char *s, size_t n);
+/* Non-zero if s[0..n) is valid UTF-8 (no overlongs, no surrogates); else the offset of the
+ * first bad byte goes to *bad when not NULL. */
+int pb_utf8_valid(const char *s, size_t n, size_t *bad);
+/* Trim ASCII white space in place; returns s. */
+char *pb_trim(char *s);
+/* ASCII case-insensitive equality / prefix. */
+int pb_streq_ci(const char *a, const char *b);
+int pb_startswith_ci(const char *s, const char *prefix);
+/* Parse a base-10 integer strictly (whole string). Returns 0 or PROBITY_EINVAL. */
+int pb_parse_long(const char *s, long *out);
+
+/* ---- dates ---- */
+/* Normalise a date written in a list ("12/17/2014", "17 Dec 2014", "Oct 1966", "1966",
+ * "17.3.2014", "2014-12-17T10:00:00Z", "circa 1966") to ISO 8601 prefix form
+ * ("2014-12-17", "1966-10", "1966") in out[11]. Returns 0, or PROBITY_EINVAL if the text
+ * is not a date this parser understands (out is then ""). */
+int pb_date_iso(const char *in, char out[11]);
+
+/* ---- hashing ---- */
+/* sha256 of a whole file as 64 hex digits; the file size goes to *size. */
+int pb_sha256_file(const char *path, char hex[65], int64_t *size, struct probity_error *err);
+/* 64-bit FNV-1a, for ids and hash tables. */
+uint64_t pb_hash64(const void *data, size_t n);
+
+/* ---- time ---- */
+/* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ". */
+void pb_now_iso(char out[32]);
+
+#endif

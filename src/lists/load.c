@@ -1,0 +1,377 @@
+/* The load driver: detect each file's format, group files into datasets, and run each
+ * format's loader inside one store transaction. Loaders only see a sink; this file turns
+ * what they emit into store rows, and decides, per dataset, whether a new version is
+ * needed at all (same source hashes = nothing to do). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "core/core.h"
+#include "lists/loader.h"
+#include "probity/model.h"
+#include "text/text.h"
+
+static const char *const formats[] = {"ofac-csv", "ofac-xml", "un-xml", "csl", "dpl",
+                                      "ftm", "targets-csv", "csv", NULL};
+
+const char *const *probity_formats(void) { return formats; }
+
+static int (*loader_for(const char *format))(const struct pb_load_args *)
+{
+    static int (*const fns[])(const struct pb_load_args *) = {
+        pb__load_ofac_csv, pb__load_ofac_xml, pb__load_un_xml, pb__load_csl,
+        pb__load_dpl,      pb__load_ftm,      pb__load_targets, pb__load_csv};
+    for (int i = 0; formats[i]; i++)
+        if (strcmp(formats[i], format) == 0)
+            return fns[i];
+    return NULL;
+}
+
+/* A dataset name from a file name: "consolidated.xml" -> "consolidated"; a generic stem
+ * ("entities", "sanctions", "consolidated") takes its folder's name in front. */
+static const char *stem_name(const char *path)
+{
+    static char buf[128];
+    const char *base = strrchr(path, '/');
+    char stem[96], dir[64] = "";
+    size_t n = 0;
+    base = base ? base + 1 : path;
+    for (const char *p = base; *p && *p != '.' && n + 1 < sizeof(stem); p++)
+        stem[n++] = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_';
+    stem[n] = 0;
+    if (!strcmp(stem, "entities") || !strcmp(stem, "sanctions") || !strcmp(stem, "targets") ||
+        !strcmp(stem, "data") || !strcmp(stem, "list") || !n) {
+        const char *end = base > path ? base - 1 : path, *start = end;
+        while (start > path && start[-1] != '/')
+            start--;
+        size_t k = 0;
+        for (const char *p = start; p < end && k + 1 < sizeof(dir); p++)
+            dir[k++] = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_';
+        dir[k] = 0;
+    }
+    snprintf(buf, sizeof(buf), "%s%s%s", dir, dir[0] && n ? "_" : "", n ? stem : "");
+    return buf[0] ? buf : "list";
+}
+
+int probity_detect(const char *path, const char **format, const char **dataset, struct probity_error *err)
+{
+    char head[4097], *p, *nl;
+    size_t n;
+    struct stat sb;
+    FILE *fp;
+    *format = *dataset = NULL;
+    if (stat(path, &sb) != 0)
+        return pb__err(err, PROBITY_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    if (S_ISDIR(sb.st_mode))
+        return pb__err(err, PROBITY_EINVAL, path, 0, 0, "is a directory; give the list files inside it");
+    if (!(fp = fopen(path, "rb")))
+        return pb__err(err, PROBITY_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    n = fread(head, 1, sizeof(head) - 1, fp);
+    fclose(fp);
+    head[n] = 0;
+    p = head;
+    if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    while (*p && isspace((unsigned char)*p))
+        p++;
+    if (n == 0 || !*p)
+        return pb__err(err, PROBITY_EEMPTY, path, 0, 0, "empty file");
+    if (n >= 2 && (memcmp(head, "\xFF\xFE", 2) == 0 || memcmp(head, "\xFE\xFF", 2) == 0))
+        return pb__err(err, PROBITY_EFORMAT, path, 0, 0,
+                       "UTF-16 text: convert to UTF-8 or give --format and --encoding");
+    if (memchr(head, 0, n))
+        return pb__err(err, PROBITY_EFORMAT, path, 0, 0, "binary file, not a list this probity can read");
+    if (*p == '<') {
+        if (strstr(p, "<sdnList"))
+            *format = "ofac-xml", *dataset = strstr(path, "cons") ? "us_ofac_cons" : "us_ofac_sdn";
+        else if (strstr(p, "<CONSOLIDATED_LIST"))
+            *format = "un-xml", *dataset = "un_sc_sanctions";
+        else
+            return pb__err(err, PROBITY_EFORMAT, path, 1, 0,
+                           "XML of a kind probity does not know (expected an OFAC sdnList or a UN "
+                           "CONSOLIDATED_LIST)");
+        return 0;
+    }
+    if (*p == '{') {
+        *format = "ftm";
+        *dataset = stem_name(path);
+        return 0;
+    }
+    if ((nl = strpbrk(p, "\r\n")))
+        *nl = 0;
+    if (strstr(p, "Street_Address") && strchr(p, '\t'))
+        *format = "dpl", *dataset = "us_bis_denied";
+    else if (strstr(p, "source") && strstr(p, "entity_number") && strstr(p, "alt_names"))
+        *format = "csl", *dataset = "us_trade_csl";
+    else if ((pb_startswith_ci(p, "\"id\",\"schema\",\"name\"") || pb_startswith_ci(p, "id,schema,name,")) &&
+             strstr(p, "aliases"))
+        *format = "targets-csv", *dataset = stem_name(path);
+    else if (isdigit((unsigned char)*p)) {
+        const char *q = p;
+        while (isdigit((unsigned char)*q))
+            q++;
+        if (*q != ',')
+            return pb__err(err, PROBITY_EFORMAT, path, 1, 0, "unrecognised format; give --format");
+        const char *base = strrchr(path, '/');
+        base = base ? base + 1 : path;
+        *format = "ofac-csv";
+        *dataset = pb_startswith_ci(base, "cons_") ? "us_ofac_cons" : "us_ofac_sdn";
+    } else {
+        *format = "csv";
+        *dataset = stem_name(path);
+    }
+    return 0;
+}
+
+/* ---- the sink that writes into the store ---- */
+
+struct sink_ctx {
+    struct probity_store *st;
+    int64_t vid;
+    FILE *warn;
+    long warnings;
+    char published[40];
+};
+
+static int sink_emit(struct pb_sink *s, const struct probity_entity *e, struct probity_error *err)
+{
+    static const char *const name_props[] = {"name", "alias", "weakAlias", "previousName", NULL};
+    struct sink_ctx *c = s->ctx;
+    int rc;
+    if (!e->id || !*e->id)
+        return pb__err(err, PROBITY_EPARSE, NULL, 0, 0, "entity without an id");
+    if (!probity_schema_exists(e->schema))
+        return pb__err(err, PROBITY_ESCHEMA, NULL, 0, 0, "entity %s: unknown FtM schema '%s'", e->id, e->schema);
+    if ((rc = probity_store_put(c->st, c->vid, e, err)))
+        return rc;
+    for (size_t i = 0; i < e->nprops; i++) {
+        for (int k = 0; name_props[k]; k++) {
+            if (strcmp(e->props[i].prop, name_props[k]) == 0) {
+                char *key = pb_name_key(e->props[i].value);
+                if (!key)
+                    return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+                rc = *key ? probity_store_put_name(c->st, c->vid, e->id, key, err) : 0;
+                free(key);
+                if (rc)
+                    return rc;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+static void sink_published(struct pb_sink *s, const char *date)
+{
+    struct sink_ctx *c = s->ctx;
+    char iso[11];
+    if (!date || !*date)
+        return;
+    if (pb_date_iso(date, iso) == 0 && strlen(date) <= 10)
+        snprintf(c->published, sizeof(c->published), "%s", iso);
+    else
+        snprintf(c->published, sizeof(c->published), "%s", date);
+}
+
+#define MAX_SHOWN_WARNINGS 20
+
+static void sink_warn(struct pb_sink *s, const char *file, long line, const char *fmt, ...)
+{
+    struct sink_ctx *c = s->ctx;
+    va_list ap;
+    if (c->warn && c->warnings < MAX_SHOWN_WARNINGS) {
+        if (file)
+            fprintf(c->warn, line > 0 ? "%s:%ld: " : "%s: ", file, line);
+        fputs("warning: ", c->warn);
+        va_start(ap, fmt);
+        vfprintf(c->warn, fmt, ap);
+        va_end(ap);
+        fputc('\n', c->warn);
+    }
+    c->warnings++;
+}
+
+/* ---- the driver ---- */
+
+struct job {
+    const char *path, *format, *dataset;
+    char sha[65];
+    int64_t size;
+    int done;
+};
+
+static int count_change(void *ctx, const struct probity_diff_entry *d)
+{
+    struct probity_load_result *r = ctx;
+    if (d->change == PROBITY_ADDED)
+        r->added++;
+    else if (d->change == PROBITY_REMOVED)
+        r->removed++;
+    else
+        r->changed++;
+    return 0;
+}
+
+void probity_load_report_release(struct probity_load_report *r)
+{
+    free(r->results);
+    r->results = NULL;
+    r->n = 0;
+}
+
+static int load_dataset(struct probity_store *st, struct job *jobs, size_t njobs, const char *dataset,
+                        const struct probity_load_opts *opts, FILE *warn, struct probity_load_result *res,
+                        struct probity_error *err)
+{
+    struct sink_ctx sc = {st, 0, warn, 0, ""};
+    struct pb_sink sink = {sink_emit, sink_published, sink_warn, &sc};
+    struct probity_version prev;
+    const char **shas = NULL, **paths = NULL;
+    size_t nmine = 0;
+    int rc = 0, have_prev;
+    memset(res, 0, sizeof(*res));
+    shas = calloc(njobs, sizeof(*shas));
+    paths = calloc(njobs, sizeof(*paths));
+    if (!shas || !paths) {
+        rc = pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < njobs; i++)
+        if (!jobs[i].done && strcmp(jobs[i].dataset, dataset) == 0)
+            shas[nmine++] = jobs[i].sha;
+    have_prev = probity_store_version_get(st, dataset, 0, &prev, NULL) == 0;
+    if (have_prev && !opts->force && probity_store_same_sources(st, dataset, shas, nmine)) {
+        res->version = prev;
+        res->unchanged = 1;
+        for (size_t i = 0; i < njobs; i++)
+            if (strcmp(jobs[i].dataset, dataset) == 0)
+                jobs[i].done = 1;
+        goto out;
+    }
+    {
+        /* the version's format: every format among its files, joined with '+' */
+        char fmt[64] = "";
+        for (size_t i = 0; i < njobs; i++) {
+            if (jobs[i].done || strcmp(jobs[i].dataset, dataset) != 0 || strstr(fmt, jobs[i].format))
+                continue;
+            size_t l = strlen(fmt);
+            snprintf(fmt + l, sizeof(fmt) - l, "%s%s", l ? "+" : "", jobs[i].format);
+        }
+        if ((rc = probity_store_version_new(st, dataset, fmt, &sc.vid, err)))
+            goto out;
+    }
+    /* run each format's loader on its files, in the order the files were given */
+    for (size_t i = 0; i < njobs; i++) {
+        if (jobs[i].done || strcmp(jobs[i].dataset, dataset) != 0)
+            continue;
+        size_t np = 0;
+        const char *format = jobs[i].format;
+        for (size_t k = i; k < njobs; k++) {
+            if (!jobs[k].done && strcmp(jobs[k].dataset, dataset) == 0 && strcmp(jobs[k].format, format) == 0) {
+                paths[np++] = jobs[k].path;
+                jobs[k].done = 1;
+                if ((rc = probity_store_version_file(st, sc.vid, jobs[k].path, jobs[k].sha, jobs[k].size, err)))
+                    goto out;
+            }
+        }
+        struct pb_load_args a = {paths, np, opts, &sink, err};
+        if ((rc = loader_for(format)(&a)))
+            goto out;
+    }
+    if (sc.published[0] && (rc = probity_store_version_published(st, sc.vid, sc.published, err)))
+        goto out;
+    if ((rc = probity_store_version_finish(st, sc.vid, &res->version, err)))
+        goto out;
+    if (res->version.entities == 0) {
+        rc = pb__err(err, PROBITY_EEMPTY, paths[0], 0, 0, "no records found");
+        goto out;
+    }
+    res->warnings = sc.warnings;
+    if (warn && sc.warnings > MAX_SHOWN_WARNINGS)
+        fprintf(warn, "warning: %ld more warnings for %s not shown\n", sc.warnings - MAX_SHOWN_WARNINGS, dataset);
+    if (have_prev && (rc = probity_store_diff(st, prev.id, sc.vid, count_change, res, err)))
+        goto out;
+    if (!have_prev)
+        res->added = res->version.entities;
+out:
+    free(shas);
+    free(paths);
+    return rc;
+}
+
+int probity_load(struct probity_store *st, const char *const *paths, size_t npaths,
+                 const struct probity_load_opts *opts, FILE *warn, struct probity_load_report *report,
+                 struct probity_error *err)
+{
+    struct job *jobs = calloc(npaths ? npaths : 1, sizeof(*jobs));
+    struct probity_load_opts defaults;
+    int rc = 0, began = 0;
+    memset(report, 0, sizeof(*report));
+    if (!opts) {
+        memset(&defaults, 0, sizeof(defaults));
+        opts = &defaults;
+    }
+    if (!jobs)
+        return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+    if (npaths == 0) {
+        rc = pb__err(err, PROBITY_EINVAL, NULL, 0, 0, "no files to load");
+        goto out;
+    }
+    if (opts->format && !loader_for(opts->format)) {
+        rc = pb__err(err, PROBITY_EINVAL, NULL, 0, 0,
+                     "unknown format '%s' (one of: ofac-csv, ofac-xml, un-xml, csl, dpl, ftm, targets-csv, csv)",
+                     opts->format);
+        goto out;
+    }
+    for (size_t i = 0; i < npaths; i++) {
+        const char *fmt, *ds;
+        jobs[i].path = paths[i];
+        if ((rc = probity_detect(paths[i], &fmt, &ds, err))) {
+            /* a forced format may still read what detection does not know, but never an
+             * unreadable, empty or binary file */
+            if (!opts->format || rc == PROBITY_EIO || rc == PROBITY_EEMPTY || rc == PROBITY_EINVAL ||
+                strstr(err->msg, "binary"))
+                goto out;
+            rc = 0;
+            ds = stem_name(paths[i]);
+        }
+        jobs[i].format = opts->format ? opts->format : fmt;
+        jobs[i].dataset = opts->dataset ? opts->dataset : pb_strdup(ds);
+        if (!jobs[i].dataset) {
+            rc = pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+            goto out;
+        }
+        if ((rc = pb_sha256_file(paths[i], jobs[i].sha, &jobs[i].size, err)))
+            goto out;
+    }
+    if ((rc = probity_store_begin(st, err)))
+        goto out;
+    began = 1;
+    for (size_t i = 0; i < npaths; i++) {
+        struct probity_load_result *r;
+        if (jobs[i].done)
+            continue;
+        r = realloc(report->results, (report->n + 1) * sizeof(*r));
+        if (!r) {
+            rc = pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+            goto out;
+        }
+        report->results = r;
+        if ((rc = load_dataset(st, jobs, npaths, jobs[i].dataset, opts, warn, &r[report->n], err)))
+            goto out;
+        report->n++;
+    }
+    rc = probity_store_commit(st, err);
+out:
+    if (rc && began)
+        probity_store_rollback(st);
+    if (rc)
+        probity_load_report_release(report);
+    for (size_t i = 0; i < npaths; i++)
+        if (!opts->dataset)
+            free((char *)jobs[i].dataset);
+    free(jobs);
+    return rc;
+}
