@@ -13,6 +13,10 @@ int probity_schema_is_a(const char *schema, const char *ancestor);
  * target property names are stored in *source and *target when not NULL. */
 int probity_schema_is_edge(const char *schema, const char **source, const char **target);
 
+/* Non-zero for the schemata a list targets: parties (LegalEntity and below) and vehicles
+ * (Vessel, Airplane). Sanctions, addresses, identifications and links are not targets. */
+int probity_schema_is_target(const char *schema);
+
 /* Type of a property on a schema, inherited ones included ("name", "date", "entity",
  * "country", "identifier", "string", ...), or NULL if the schema has no such property. */
 const char *probity_prop_type(const char *schema, const char *prop);

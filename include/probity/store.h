@@ -32,7 +32,8 @@ struct probity_version {
     char format[32];
     char published[40];    /* the list's own publication date, "" if not stated */
     char loaded_at[32];    /* UTC, ISO 8601 */
-    long entities;
+    long entities;         /* targets: persons, organisations, vessels, aircraft */
+    long records;          /* every FtM entity, sanctions, addresses and links included */
     long statements;
 };
 

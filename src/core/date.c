@@ -54,7 +54,7 @@ int pb_date_iso(const char *in, char out[11])
         p += 14;
     /* ISO first: YYYY[-MM[-DD]][T...] */
     if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
-        isdigit((unsigned char)p[3]) && (p[4] == 0 || p[4] == '-' || isspace((unsigned char)p[4]))) {
+        isdigit((unsigned char)p[3]) && (p[4] == 0 || p[4] == '-')) {
         int y = 0, m = 0, d = 0;
         if (sscanf(p, "%4d-%2d-%2d", &y, &m, &d) >= 1) {
             size_t n = strlen(p);

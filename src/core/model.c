@@ -83,3 +83,8 @@ const char *probity_schema_common(const char *a, const char *b)
         return pb__schemata[ib].name;
     return NULL;
 }
+
+int probity_schema_is_target(const char *schema)
+{
+    return probity_schema_is_a(schema, "LegalEntity") || probity_schema_is_a(schema, "Vehicle");
+}

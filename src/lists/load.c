@@ -133,7 +133,21 @@ struct sink_ctx {
     FILE *warn;
     long warnings;
     char published[40];
+    struct pb_map known;   /* "schema\tprop" pairs already checked against the model */
 };
+
+/* Non-zero if the property exists on the schema; answers are cached per load. */
+static int prop_known(struct sink_ctx *c, const char *schema, const char *prop)
+{
+    char key[256];
+    void **ref;
+    snprintf(key, sizeof(key), "%s\t%s", schema, prop);
+    if ((ref = pb_map_ref(&c->known, key)))
+        return *ref != NULL;
+    int ok = probity_prop_type(schema, prop) != NULL;
+    pb_map_put(&c->known, key, ok ? (void *)1 : NULL);
+    return ok;
+}
 
 static int sink_emit(struct pb_sink *s, const struct probity_entity *e, struct probity_error *err)
 {
@@ -144,6 +158,10 @@ static int sink_emit(struct pb_sink *s, const struct probity_entity *e, struct p
         return pb__err(err, PROBITY_EPARSE, NULL, 0, 0, "entity without an id");
     if (!probity_schema_exists(e->schema))
         return pb__err(err, PROBITY_ESCHEMA, NULL, 0, 0, "entity %s: unknown FtM schema '%s'", e->id, e->schema);
+    for (size_t i = 0; i < e->nprops; i++)
+        if (!prop_known(c, e->schema, e->props[i].prop))
+            return pb__err(err, PROBITY_ESCHEMA, NULL, 0, 0, "entity %s: FtM schema %s has no property '%s'",
+                           e->id, e->schema, e->props[i].prop);
     if ((rc = probity_store_put(c->st, c->vid, e, err)))
         return rc;
     for (size_t i = 0; i < e->nprops; i++) {
@@ -205,6 +223,8 @@ struct job {
 static int count_change(void *ctx, const struct probity_diff_entry *d)
 {
     struct probity_load_result *r = ctx;
+    if (!probity_schema_is_target(d->schema))
+        return 0;
     if (d->change == PROBITY_ADDED)
         r->added++;
     else if (d->change == PROBITY_REMOVED)
@@ -225,7 +245,7 @@ static int load_dataset(struct probity_store *st, struct job *jobs, size_t njobs
                         const struct probity_load_opts *opts, FILE *warn, struct probity_load_result *res,
                         struct probity_error *err)
 {
-    struct sink_ctx sc = {st, 0, warn, 0, ""};
+    struct sink_ctx sc = {st, 0, warn, 0, "", PB_MAP_INIT};
     struct pb_sink sink = {sink_emit, sink_published, sink_warn, &sc};
     struct probity_version prev;
     const char **shas = NULL, **paths = NULL;
@@ -284,7 +304,7 @@ static int load_dataset(struct probity_store *st, struct job *jobs, size_t njobs
         goto out;
     if ((rc = probity_store_version_finish(st, sc.vid, &res->version, err)))
         goto out;
-    if (res->version.entities == 0) {
+    if (res->version.records == 0) {
         rc = pb__err(err, PROBITY_EEMPTY, paths[0], 0, 0, "no records found");
         goto out;
     }
@@ -296,6 +316,7 @@ static int load_dataset(struct probity_store *st, struct job *jobs, size_t njobs
     if (!have_prev)
         res->added = res->version.entities;
 out:
+    pb_map_release(&sc.known, NULL);
     free(shas);
     free(paths);
     return rc;

@@ -25,7 +25,7 @@ static const char *const migrations[] = {
     "CREATE TABLE dataset(name TEXT PRIMARY KEY, current INTEGER);"
     "CREATE TABLE version(id INTEGER PRIMARY KEY, dataset TEXT NOT NULL, seq INTEGER NOT NULL,"
     "  format TEXT, published TEXT, loaded_at TEXT, entities INTEGER DEFAULT 0,"
-    "  statements INTEGER DEFAULT 0, UNIQUE(dataset, seq));"
+    "  records INTEGER DEFAULT 0, statements INTEGER DEFAULT 0, UNIQUE(dataset, seq));"
     "CREATE TABLE version_file(version INTEGER NOT NULL, path TEXT, sha256 TEXT, size INTEGER);"
     "CREATE INDEX version_file_v ON version_file(version);"
     "CREATE TABLE entity(version INTEGER NOT NULL, id TEXT NOT NULL, schema TEXT NOT NULL,"
@@ -390,11 +390,12 @@ static void read_version(sqlite3_stmt *s, struct probity_version *v)
     v->entities = (long)sqlite3_column_int64(s, 6);
     v->statements = (long)sqlite3_column_int64(s, 7);
     v->current = sqlite3_column_int(s, 8);
+    v->records = (long)sqlite3_column_int64(s, 9);
 }
 
 #define VERSION_COLS                                                                                           \
     "v.id, v.dataset, v.seq, v.format, v.published, v.loaded_at, v.entities, v.statements,"                    \
-    " (SELECT d.current = v.id FROM dataset d WHERE d.name = v.dataset)"
+    " (SELECT d.current = v.id FROM dataset d WHERE d.name = v.dataset), v.records"
 
 static int version_by_id(struct probity_store *st, int64_t vid, struct probity_version *out,
                          struct probity_error *err)
@@ -416,12 +417,23 @@ static int version_by_id(struct probity_store *st, int64_t vid, struct probity_v
 int probity_store_version_finish(struct probity_store *st, int64_t vid, struct probity_version *info,
                                  struct probity_error *err)
 {
-    long ne = count_of(st, "SELECT COUNT(*) FROM entity WHERE version = ?1", vid);
+    long nr = count_of(st, "SELECT COUNT(*) FROM entity WHERE version = ?1", vid);
     long ns = count_of(st, "SELECT COUNT(*) FROM statement WHERE version = ?1", vid);
+    long ne = 0;
     int rc;
-    if (ne < 0 || ns < 0)
+    sqlite3_stmt *s;
+    if (nr < 0 || ns < 0)
         return sqlerr(st, err, "count version");
+    if (sqlite3_prepare_v2(st->db, "SELECT schema, COUNT(*) FROM entity WHERE version = ?1 GROUP BY schema", -1, &s,
+                           NULL) != SQLITE_OK)
+        return sqlerr(st, err, "count version");
+    sqlite3_bind_int64(s, 1, vid);
+    while (sqlite3_step(s) == SQLITE_ROW)
+        if (probity_schema_is_target((const char *)sqlite3_column_text(s, 0)))
+            ne += (long)sqlite3_column_int64(s, 1);
+    sqlite3_finalize(s);
     if ((rc = run_simple(st, "UPDATE version SET entities = ?4 WHERE id = ?1", vid, NULL, NULL, ne, err)) ||
+        (rc = run_simple(st, "UPDATE version SET records = ?4 WHERE id = ?1", vid, NULL, NULL, nr, err)) ||
         (rc = run_simple(st, "UPDATE version SET statements = ?4 WHERE id = ?1", vid, NULL, NULL, ns, err)))
         return rc;
     if ((rc = run_simple(st,
