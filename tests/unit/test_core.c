@@ -6,6 +6,7 @@
 #include "check.h"
 #include "core/core.h"
 #include "core/csv.h"
+#include "core/lexicon.h"
 #include "probity/model.h"
 #include "text/text.h"
 
@@ -174,8 +175,19 @@ static void test_entity(void)
     probity_entity_release(&e);
 }
 
+static void test_lexicon(void)
+{
+    size_t n = 0;
+    const char *t = pb_lexicon("selftest.tsv", &n);
+    CHECK(t != NULL);
+    CHECK(t && strstr(t, "test\tlexicon\n") != NULL);
+    CHECK(t && t[n] == 0);
+    CHECK(pb_lexicon("nope.tsv", NULL) == NULL);
+}
+
 int main(void)
 {
+    test_lexicon();
     test_dates();
     test_utf8();
     test_csv();
