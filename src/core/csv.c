@@ -96,6 +96,13 @@ int pb_csv_next(struct pb_csv *c, char ***fields, size_t *nfields, struct probit
                 }
                 quoted = 0;
                 i++;
+                /* after a closing quote only blanks may come before the delimiter or the end
+                 * of the line: anything else means broken quoting, e.g. a cut record */
+                while (i < len && line[i] == ' ')
+                    i++;
+                if (i < len && line[i] != c->delim)
+                    return pb__err(err, PROBITY_EPARSE, pb_input_path(c->in), pb_input_lineno(c->in), (long)i + 1,
+                                   "unexpected text after a closing quote");
                 continue;
             }
             if (pb_buf_addc(&c->rec, ch))

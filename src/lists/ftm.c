@@ -16,9 +16,11 @@
 #include "probity/model.h"
 #include "text/text.h"
 
-/* Distinct (schema, property) pairs remembered for one-time warnings; a hostile file with
- * millions of invented property names must not grow memory without bound. */
+/* Distinct keys remembered for one-time warnings and type look-ups; a hostile file with
+ * millions of invented property names must not grow memory without bound. The model's
+ * own (schema, property) pairs are far fewer than the type cache's limit. */
 #define MAX_REMEMBERED 4096
+#define MAX_CACHED 16384
 
 /* Stands for "not in the model" in the type cache, whose values must not be NULL. */
 static const char unknown_type[] = "";
@@ -63,7 +65,7 @@ static const char *prop_type(struct ftm *f, const char *schema, const char *prop
     t = probity_prop_type(schema, prop);
     if (!t)
         t = unknown_type;
-    if (pb_map_put(&f->types, f->key.s, (void *)t))
+    if (f->types.len < MAX_CACHED && pb_map_put(&f->types, f->key.s, (void *)t))
         return NULL;
     return t;
 }
@@ -315,7 +317,7 @@ static int do_line(struct ftm *f, const char *s, size_t n)
     if (s[i] == '[' && f->line == 1)
         return line_err(f, PROBITY_EFORMAT, (long)i + 1,
                         "a JSON array: expected JSON lines, one FtM entity object per line", NULL);
-    root = json_loadb(s, n, 0, &je);
+    root = json_loadb(s, n, JSON_DECODE_ANY, &je);
     if (!root) {
         int early = json_error_code(&je) == json_error_premature_end_of_input;
         return pb__err(f->a->err, PROBITY_EPARSE, f->path, f->line, je.column > 0 ? (long)je.column : 0,

@@ -51,7 +51,7 @@ static const char *stem_name(const char *path)
             dir[k++] = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_';
         dir[k] = 0;
     }
-    snprintf(buf, sizeof(buf), "%s%s%s", dir, dir[0] && n ? "_" : "", n ? stem : "");
+    snprintf(buf, sizeof(buf), "%.60s%s%.60s", dir, dir[0] && n ? "_" : "", n ? stem : "");
     return buf[0] ? buf : "list";
 }
 
@@ -141,7 +141,12 @@ static int prop_known(struct sink_ctx *c, const char *schema, const char *prop)
 {
     char key[256];
     void **ref;
-    snprintf(key, sizeof(key), "%s\t%s", schema, prop);
+    size_t ls = strlen(schema), lp = strlen(prop);
+    if (ls + lp + 2 > sizeof(key))
+        return probity_prop_type(schema, prop) != NULL;
+    memcpy(key, schema, ls);
+    key[ls] = '\t';
+    memcpy(key + ls + 1, prop, lp + 1);
     if ((ref = pb_map_ref(&c->known, key)))
         return *ref != NULL;
     int ok = probity_prop_type(schema, prop) != NULL;

@@ -37,12 +37,16 @@ static void on_error(void *ctx, xmlErrorPtr e)
     if (x->perr)
         return; /* the first error is the cause; later ones are its echoes */
     x->perr = 1;
+    x->pcode = e->code;
     x->pline = e->line;
     x->pcol = e->int2;
     snprintf(x->pmsg, sizeof(x->pmsg), "%s", e->message ? e->message : "parser error");
     n = strlen(x->pmsg);
     while (n && (x->pmsg[n - 1] == '\n' || x->pmsg[n - 1] == ' '))
         x->pmsg[--n] = 0;
+    /* some messages carry a second line ("Bytes: 0xFF ..."); keep the error on one line */
+    for (char *p = x->pmsg; (p = strchr(p, '\n'));)
+        *p = ' ';
 }
 
 int pb__xml_open(struct pb_xml *x, const char *path, struct pb_sink *sink, struct probity_error *err)
@@ -56,6 +60,13 @@ int pb__xml_open(struct pb_xml *x, const char *path, struct pb_sink *sink, struc
     if (!(fp = fopen(path, "rb")))
         return x->rc = pb__err(err, PROBITY_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     fclose(fp);
+#if LIBXML_VERSION < 21200
+    /* before 2.12 libxml2 reports encoding and I/O errors outside the parser context */
+    x->saved_handler = xmlStructuredError;
+    x->saved_ctx = xmlStructuredErrorContext;
+    x->handler_set = 1;
+    xmlSetStructuredErrorFunc(x, on_error);
+#endif
     x->r = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_COMPACT);
     if (!x->r)
         return x->rc = pb__err(err, PROBITY_EIO, path, 0, 0, "cannot read as XML");
@@ -72,6 +83,32 @@ void pb__xml_close(struct pb_xml *x)
     if (x->r)
         xmlFreeTextReader(x->r);
     x->r = NULL;
+    if (x->handler_set)
+        xmlSetStructuredErrorFunc(x->saved_ctx, x->saved_handler);
+    x->handler_set = 0;
+}
+
+/* Non-zero when nothing but white space follows byte `offset` of the file: an error there
+ * means the document stops early, which the parser words in terms of its own state. */
+static int only_space_after(const char *path, long long offset)
+{
+    FILE *fp = fopen(path, "rb");
+    char buf[256];
+    size_t n;
+    int ok = 0;
+    if (!fp || offset < 0 || fseeko(fp, (off_t)offset, SEEK_SET) != 0)
+        goto out;
+    n = fread(buf, 1, sizeof(buf), fp);
+    if (n == sizeof(buf))
+        goto out;
+    ok = 1;
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' && buf[i] != '\r')
+            ok = 0;
+out:
+    if (fp)
+        fclose(fp);
+    return ok;
 }
 
 /* Turn a failed reader call (or an error reported during a successful one) into x->err. */
@@ -79,6 +116,12 @@ static int parse_failed(struct pb_xml *x)
 {
     if (x->rc)
         return x->rc;
+    if (x->perr && only_space_after(x->path, xmlTextReaderByteConsumed(x->r)))
+        /* "extra content at the end" is how libxml2 words elements left open at the end */
+        return x->rc = pb__err(x->err, PROBITY_EPARSE, x->path, x->pline, x->pcol > 0 ? x->pcol : 0,
+                               "the file ends before its XML is complete (truncated?)%s%s",
+                               x->pcode == XML_ERR_DOCUMENT_END ? "" : ": ",
+                               x->pcode == XML_ERR_DOCUMENT_END ? "" : x->pmsg);
     if (x->perr)
         return x->rc = pb__err(x->err, PROBITY_EPARSE, x->path, x->pline, x->pcol > 0 ? x->pcol : 0,
                                "malformed XML: %s", x->pmsg);
@@ -210,6 +253,12 @@ long pb__xml_line(const xmlNode *n)
     return l > 0 ? l : 0;
 }
 
+long pb__xml_cur_line(struct pb_xml *x)
+{
+    long l = pb__xml_line(xmlTextReaderCurrentNode(x->r));
+    return l ? l : xmlTextReaderGetParserLineNumber(x->r);
+}
+
 int pb__xml_add(struct pb_xml *x, struct probity_entity *e, const char *prop, const char *value)
 {
     int rc;
@@ -241,6 +290,21 @@ int pb__xml_add_country(struct pb_xml *x, struct probity_entity *e, const char *
     snprintf(buf, sizeof(buf), "%s", value);
     code = strlen(value) < sizeof(buf) ? pb__country_code(pb_trim(buf)) : NULL;
     return pb__xml_add(x, e, prop, code ? code : value);
+}
+
+void pb__xml_join(struct pb_xml *x, struct pb_buf *b, const char *sep, const char *s)
+{
+    size_t n;
+    if (!s || x->rc)
+        return;
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    for (n = strlen(s); n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'); n--)
+        ;
+    if (!n)
+        return;
+    if ((b->len && pb_buf_adds(b, sep)) || pb_buf_add(b, s, n))
+        x->rc = pb__err(x->err, PROBITY_ENOMEM, x->path, 0, 0, "out of memory");
 }
 
 void pb__xml_reset(struct pb_xml *x, struct probity_entity *e, const char *id, const char *schema)

@@ -16,8 +16,13 @@ struct pb_xml {
     struct pb_sink *sink;
     struct probity_error *err;
     int rc;                 /* first error of the file (0 while all is well) */
+    /* libxml2 before 2.12 reports some errors (encoding, I/O) outside the reader: while a
+     * file is open they come here instead of going to stderr; the previous handler is put back */
+    xmlStructuredErrorFunc saved_handler;
+    void *saved_ctx;
+    int handler_set;
     /* the first error the parser reported, kept until the reader call that failed returns */
-    int perr;
+    int perr, pcode;
     long pline, pcol;
     char pmsg[320];
     /* strings built for the current record (text split over several nodes), freed together */
@@ -59,8 +64,9 @@ const char *pb__xml_child_text(struct pb_xml *x, const xmlNode *parent, const ch
 /* Free the strings pb__xml_text built for the record. */
 void pb__xml_record_done(struct pb_xml *x);
 
-/* 1-based source line of a node (0 when unknown). */
+/* 1-based source line of a node (0 when unknown), and of the reader's current node. */
 long pb__xml_line(const xmlNode *n);
+long pb__xml_cur_line(struct pb_xml *x);
 
 /* Add a value when it is not NULL and the property exists on the entity's schema; otherwise
  * nothing. Errors (out of memory, bad UTF-8) go to x->rc / x->err, after which every helper
@@ -71,6 +77,11 @@ int pb__xml_add(struct pb_xml *x, struct probity_entity *e, const char *prop, co
 int pb__xml_add_date(struct pb_xml *x, struct probity_entity *e, const char *prop, const char *value);
 /* A country as its ISO code via pb__country_code, or the raw text when unknown. */
 int pb__xml_add_country(struct pb_xml *x, struct probity_entity *e, const char *prop, const char *value);
+/* Append `s` without its surrounding white space to b, after `sep` when b is not empty;
+ * nothing when s is NULL or blank. Out of memory goes to x->rc. */
+void pb__xml_join(struct pb_xml *x, struct pb_buf *b, const char *sep, const char *s);
+/* Borrowed text of b, or NULL when it is empty. */
+static inline const char *pb__xml_buf(const struct pb_buf *b) { return b->len ? b->s : NULL; }
 /* Start a fresh entity with this id and schema. */
 void pb__xml_reset(struct pb_xml *x, struct probity_entity *e, const char *id, const char *schema);
 /* Hand an entity to the sink; a sink error is kept with this file and the record's line. */

@@ -13,10 +13,15 @@
 #include "probity/model.h"
 #include "probity/store.h"
 
+/* Statements are inserted up to this many rows per SQL statement: the per-statement
+ * overhead of the VM is then paid once per batch rather than once per value. */
+#define STMT_BATCH 8
+
 struct probity_store {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *ins_entity, *ins_stmt, *ins_ref, *ins_name, *get_schema, *set_schema;
+    sqlite3_stmt *ins_multi[STMT_BATCH + 1];   /* INSERT of k statement rows at once, k = 2..8 */
     struct pb_map types;   /* "schema\tprop" -> static type string ("" when unknown) */
 };
 
@@ -30,7 +35,6 @@ static const char *const migrations[] = {
     "CREATE INDEX version_file_v ON version_file(version);"
     "CREATE TABLE entity(version INTEGER NOT NULL, id TEXT NOT NULL, schema TEXT NOT NULL,"
     "  PRIMARY KEY(version, id)) WITHOUT ROWID;"
-    "CREATE INDEX entity_id ON entity(id);"
     "CREATE TABLE statement(version INTEGER NOT NULL, entity TEXT NOT NULL, prop TEXT NOT NULL,"
     "  value TEXT NOT NULL, PRIMARY KEY(version, entity, prop, value)) WITHOUT ROWID;"
     "CREATE TABLE ref(target TEXT NOT NULL, version INTEGER NOT NULL, source TEXT NOT NULL,"
@@ -145,7 +149,8 @@ static int open_db(struct probity_store **out, const char *path, int readonly, s
             goto fail;
         }
     } else {
-        if ((rc = exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        /* page size only takes effect on a new file, before the first table */
+        if ((rc = exec(st, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                            "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536", err)))
             goto fail;
         if ((rc = migrate(st, err)))
@@ -174,6 +179,8 @@ void probity_store_close(struct probity_store *st)
         return;
     sqlite3_finalize(st->ins_entity);
     sqlite3_finalize(st->ins_stmt);
+    for (int k = 0; k <= STMT_BATCH; k++)
+        sqlite3_finalize(st->ins_multi[k]);
     sqlite3_finalize(st->ins_ref);
     sqlite3_finalize(st->ins_name);
     sqlite3_finalize(st->get_schema);
@@ -272,12 +279,43 @@ static const char *cached_type(struct probity_store *st, const char *schema, con
     char key[256];
     void **ref;
     const char *t;
-    snprintf(key, sizeof(key), "%s\t%s", schema, prop);
+    size_t ls = strlen(schema), lp = strlen(prop);
+    if (ls + lp + 2 > sizeof(key))
+        return (t = probity_prop_type(schema, prop)) ? t : "";
+    memcpy(key, schema, ls);
+    key[ls] = '\t';
+    memcpy(key + ls + 1, prop, lp + 1);
     if ((ref = pb_map_ref(&st->types, key)))
         return *ref;
     t = probity_prop_type(schema, prop);
     pb_map_put(&st->types, key, (void *)(t ? t : ""));
     return t ? t : "";
+}
+
+static int insert_statements(struct probity_store *st, int64_t vid, const char *id, const struct probity_prop *p,
+                             size_t k, struct probity_error *err)
+{
+    sqlite3_stmt **s = k == 1 ? &st->ins_stmt : &st->ins_multi[k];
+    int rc;
+    if (!*s) {
+        struct pb_buf sql = PB_BUF_INIT;
+        pb_buf_adds(&sql, "INSERT OR IGNORE INTO statement(version, entity, prop, value) VALUES");
+        for (size_t i = 0; i < k; i++)
+            pb_buf_addf(&sql, "%s(?1,?2,?%zu,?%zu)", i ? "," : "", 3 + 2 * i, 4 + 2 * i);
+        rc = sql.s ? prepare(st, s, sql.s, err) : pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+        pb_buf_release(&sql);
+        if (rc)
+            return rc;
+    }
+    sqlite3_bind_int64(*s, 1, vid);
+    sqlite3_bind_text(*s, 2, id, -1, SQLITE_STATIC);
+    for (size_t i = 0; i < k; i++) {
+        sqlite3_bind_text(*s, (int)(3 + 2 * i), p[i].prop, -1, SQLITE_STATIC);
+        sqlite3_bind_text(*s, (int)(4 + 2 * i), p[i].value, -1, SQLITE_STATIC);
+    }
+    rc = sqlite3_step(*s);
+    sqlite3_reset(*s);
+    return rc == SQLITE_DONE ? 0 : sqlerr(st, err, "store statement");
 }
 
 int probity_store_put(struct probity_store *st, int64_t vid, const struct probity_entity *e,
@@ -322,17 +360,14 @@ int probity_store_put(struct probity_store *st, int64_t vid, const struct probit
                 return sqlerr(st, err, "store entity");
         }
     }
+    for (size_t i = 0; i < e->nprops;) {
+        size_t k = e->nprops - i < STMT_BATCH ? e->nprops - i : STMT_BATCH;
+        if ((rc = insert_statements(st, vid, e->id, e->props + i, k, err)))
+            return rc;
+        i += k;
+    }
     for (size_t i = 0; i < e->nprops; i++) {
         const struct probity_prop *p = &e->props[i];
-        s = st->ins_stmt;
-        sqlite3_bind_int64(s, 1, vid);
-        sqlite3_bind_text(s, 2, e->id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, p->prop, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 4, p->value, -1, SQLITE_STATIC);
-        rc = sqlite3_step(s);
-        sqlite3_reset(s);
-        if (rc != SQLITE_DONE)
-            return sqlerr(st, err, "store statement");
         if (strcmp(cached_type(st, e->schema, p->prop), "entity") == 0) {
             s = st->ins_ref;
             sqlite3_bind_text(s, 1, p->value, -1, SQLITE_STATIC);

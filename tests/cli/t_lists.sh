@@ -51,10 +51,12 @@ expect_grep "un published" '"published":"2026-02-27' "$TMP/out"
 
 # bad input: one error line with file and line, non-zero exit, store unchanged
 pb lists --json >"$TMP/before"
-head -c 100000 "$LISTS/ofac_sdn/2021-08-18_full/sdn.csv" >"$TMP/sdn.csv"   # cut inside a record
-printf '99999999,"BROKEN\n' >>"$TMP/sdn.csv"
+head -c 100000 "$LISTS/ofac_sdn/2021-08-18_full/sdn.csv" >"$TMP/sdn.csv"   # cut inside a quoted field
 expect_fail "truncated sdn" pb load "$TMP/sdn.csv"
 expect_grep "truncated error has a line" 'sdn.csv:[0-9]+(:[0-9]+)?: error: ' "$TMP/err"
+printf '99999999,"BROKEN\n' >>"$TMP/sdn.csv"                                 # and glued to another record
+expect_fail "glued records" pb load "$TMP/sdn.csv"
+expect_grep "glued error has line and column" 'sdn.csv:[0-9]+:[0-9]+: error: .*closing quote' "$TMP/err"
 head -c 50000 "$LISTS/un_sc/2026-02-27/consolidated.xml" >"$TMP/un.xml"
 expect_fail "truncated xml" pb load "$TMP/un.xml"
 expect_grep "xml error has a line" 'un.xml:[0-9]+(:[0-9]+)?: error: ' "$TMP/err"

@@ -99,6 +99,19 @@ static void test_csv(void)
     unlink(path);
     free(path);
 
+    /* text after a closing quote is broken quoting, reported with its column */
+    const char glued[] = "1,\"ok\" ,x\n2,\"a\"b,c\n";
+    path = write_tmp(glued, sizeof(glued) - 1);
+    CHECK_INT(pb_csv_open(&c, path, ',', NULL, &err), 0);
+    CHECK_INT(pb_csv_next(c, &f, &n, &err), 1);
+    CHECK_STR(f[1], "ok");
+    CHECK_INT(pb_csv_next(c, &f, &n, &err), PROBITY_EPARSE);
+    CHECK_INT(err.line, 2);
+    CHECK_INT(err.column, 6);
+    pb_csv_close(c);
+    unlink(path);
+    free(path);
+
     /* Latin-1 bytes: an error with position unless the encoding is given */
     const char latin[] = "name\nJos\xe9 Mart\xed\n";
     path = write_tmp(latin, sizeof(latin) - 1);
