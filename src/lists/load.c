@@ -94,7 +94,7 @@ int probity_detect(const char *path, const char **format, const char **dataset, 
                            "CONSOLIDATED_LIST)");
         return 0;
     }
-    if (*p == '{') {
+    if (*p == '{' || *p == '[') { /* '[': a JSON array, which the FtM loader explains */
         *format = "ftm";
         *dataset = stem_name(path);
         return 0;
