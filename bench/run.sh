@@ -23,3 +23,6 @@ mkdir -p "$OUT"
 FTM=$OUT/ftm_${MB}mb.ftm.json
 "$BUILD/gen_ftm" "$SHARED/data/lists/opensanctions_ftm" "$FTM" "$MB" 2>/dev/null
 "$BUILD/bench_ftm_load" "$FTM" "$RUNS"
+
+# The bundled lists, as `make demo` loads them.
+"$BUILD/bench_lists_load" "$ROOT" "${BENCH_RUNS_LISTS:-5}"
