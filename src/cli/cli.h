@@ -41,6 +41,10 @@ int cmd_show(struct cli *g, int argc, char **argv);
 int cmd_diff(struct cli *g, int argc, char **argv);
 int cmd_export(struct cli *g, int argc, char **argv);
 int cmd_lookup(struct cli *g, int argc, char **argv);
+int cmd_ingest(struct cli *g, int argc, char **argv);
+int cmd_search(struct cli *g, int argc, char **argv);
+int cmd_doc(struct cli *g, int argc, char **argv);
+int cmd_docs(struct cli *g, int argc, char **argv);
 int cmd_help(struct cli *g, int argc, char **argv);
 
 #endif

@@ -36,6 +36,35 @@ const struct command pb_commands[] = {
      "write current entities as FollowTheMoney JSON lines", NULL},
     {"lookup", cmd_lookup, "lookup NAME... [--json]",
      "exact look-up of names (case, accents and punctuation ignored) in the current lists", NULL},
+    {"ingest", cmd_ingest, "ingest PATH... [--collection NAME] [--jobs N] [--report FILE] [--encoding E]",
+     "ingest documents (HTML, PDF, text, DOCX/ODT, e-mail) from files and folders for search",
+     "  --collection NAME    the collection to add them to (default: default)\n"
+     "  --jobs N             extraction threads (default: one per core, at most 8)\n"
+     "  --report FILE        write every failed or skipped file with its reason (TSV)\n"
+     "  --encoding E         text encoding of text files when not declared (default: detect)\n"
+     "  --max-file-size S    skip files larger than S (e.g. 200M; default 512M)\n"
+     "  --max-expanded-size S  limit for bytes expanded from DOCX/ODT/e-mail (default 256M)\n"
+     "  --max-pages N        read at most N pages of a PDF (default 5000)\n"
+     "  --timeout SECONDS    give up on one file after this long (default 120)\n"
+     "The same bytes are never ingested twice; a changed file becomes a new version."},
+    {"search", cmd_search, "search QUERY [--collection C] [--lang L] [--type T] [--limit N] [--json]",
+     "full-text search of ingested documents: words, \"exact phrases\", OR, NOT, prefix*",
+     "  --collection C   only documents of this collection (also collection:C in the query)\n"
+     "  --lang L         only documents in this language, e.g. en, zh (also lang:L)\n"
+     "  --type T         only documents of this type: html, pdf, text, xml, docx, eml (also type:T)\n"
+     "  --limit N        at most N documents (default 20)\n"
+     "  --json           one JSON object per document: id, title, path, page, snippet, score ...\n"
+     "Query: words are all required; \"a phrase\" must be exact; a OR b; NOT a or -a; pre*; ( )."},
+    {"doc", cmd_doc, "doc ID [--page N] [--raw] [--meta] [--json]",
+     "a document's metadata and text (an id prefix of 8 or more hex digits is enough)",
+     "  --page N   only page N\n"
+     "  --raw      the stored text exactly, nothing else (offsets count its characters)\n"
+     "  --meta     only the metadata"},
+    {"docs", cmd_docs, "docs [--collection C] [--all] [--check] [--json]",
+     "collections and documents with their status; --check verifies the document store",
+     "  --collection C   only this collection\n"
+     "  --all            old versions too\n"
+     "  --check          check the full-text index, chunks, offsets and pages; exit 1 on problems"},
     {"help", cmd_help, "help [COMMAND]", "show help for probity or one command", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };

@@ -12,6 +12,7 @@
 #include "core/core.h"
 #include "probity/model.h"
 #include "probity/store.h"
+#include "store/store_internal.h"
 
 /* Statements are inserted up to this many rows per SQL statement: the per-statement
  * overhead of the VM is then paid once per batch rather than once per value. */
@@ -41,6 +42,30 @@ static const char *const migrations[] = {
     "  prop TEXT NOT NULL, PRIMARY KEY(target, version, source, prop)) WITHOUT ROWID;"
     "CREATE TABLE name_key(key TEXT NOT NULL, version INTEGER NOT NULL, entity TEXT NOT NULL,"
     "  PRIMARY KEY(key, version, entity)) WITHOUT ROWID;",
+    /* 2: documents (src/store/docs.c; docs/internals/documents.md). The full-text table
+     * chunk_fts is created by docs.c, which registers its tokenizer first. */
+    "CREATE TABLE collection(name TEXT PRIMARY KEY, created_at TEXT) WITHOUT ROWID;"
+    "CREATE TABLE document(n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, parent TEXT, supersedes TEXT,"
+    "  version INTEGER NOT NULL DEFAULT 1, current INTEGER NOT NULL DEFAULT 1, collection TEXT NOT NULL,"
+    "  path TEXT, title TEXT, url TEXT, type TEXT, mime TEXT, encoding TEXT, langs TEXT, published TEXT,"
+    "  author TEXT, pages INTEGER, bytes INTEGER, chars INTEGER, status TEXT NOT NULL, reason TEXT,"
+    "  ingested_at TEXT);"
+    "CREATE INDEX document_parent ON document(parent) WHERE parent IS NOT NULL;"
+    "CREATE INDEX document_supersedes ON document(supersedes) WHERE supersedes IS NOT NULL;"
+    "CREATE TABLE member(collection TEXT NOT NULL, path TEXT NOT NULL, doc INTEGER NOT NULL,"
+    "  PRIMARY KEY(collection, path)) WITHOUT ROWID;"
+    "CREATE INDEX member_doc ON member(doc);"
+    "CREATE TABLE chunk(id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    "  page INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, lang TEXT, text TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX chunk_doc ON chunk(doc, start);"
+    "CREATE VIEW chunk_current AS SELECT c.id AS id, pb_text(c.text) AS text FROM chunk c"
+    "  JOIN document d ON d.n = c.doc WHERE d.current = 1 AND d.status = 'ok';"
+    "CREATE TABLE page(doc INTEGER NOT NULL, page INTEGER NOT NULL, start INTEGER NOT NULL,"
+    "  end INTEGER NOT NULL, PRIMARY KEY(doc, page)) WITHOUT ROWID;"
+    "CREATE TABLE doc_meta(doc INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL);"
+    "CREATE INDEX doc_meta_doc ON doc_meta(doc);"
+    "CREATE TABLE ingest_issue(collection TEXT NOT NULL, path TEXT NOT NULL, reason TEXT, at TEXT,"
+    "  PRIMARY KEY(collection, path)) WITHOUT ROWID;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -172,6 +197,9 @@ int probity_store_open_readonly(struct probity_store **out, const char *path, st
 {
     return open_db(out, path, 1, err);
 }
+
+sqlite3 *pb__store_db(struct probity_store *st) { return st->db; }
+const char *pb__store_path(struct probity_store *st) { return st->path; }
 
 void probity_store_close(struct probity_store *st)
 {

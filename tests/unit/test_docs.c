@@ -1,0 +1,488 @@
+/* Documents: the search tokenizer (English, Chinese, folding), exact-phrase separators, the
+ * query parser with its errors, and the store round trip of chunks, pages and offsets
+ * through real ingestion of generated files and of the shared corpus. */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "check.h"
+#include "core/core.h"
+#include "docs/query.h"
+#include "probity/docs.h"
+#include "text/segment.h"
+
+/* ---- tokens ---- */
+
+struct toks {
+    char s[2048];
+    int words;
+};
+
+static int collect(void *ctx, const struct pb_token *t)
+{
+    struct toks *k = ctx;
+    size_t l = strlen(k->s);
+    if (t->flags & PB_TOKEN_WORD)
+        k->words++;
+    snprintf(k->s + l, sizeof(k->s) - l, "%s%s%.*s", l ? " " : "", t->flags & PB_TOKEN_WORD ? "+" : "", (int)t->len,
+             t->norm);
+    return 0;
+}
+
+static const char *toks(struct pb_segmenter *sg, const char *text, int flags, struct toks *k)
+{
+    memset(k, 0, sizeof(*k));
+    CHECK_INT(pb_segment(sg, text, strlen(text), flags, collect, k), 0);
+    return k->s;
+}
+
+static void test_tokens(void)
+{
+    struct pb_segmenter *sg;
+    struct toks k;
+    struct pb_buf b = PB_BUF_INIT;
+    CHECK_INT(pb_segmenter_new(&sg), 0);
+    CHECK_STR(toks(sg, "The U.S. Treasury’s OFAC designated it, 13382.", 0, &k),
+              "the u s treasury s ofac designated it 13382");
+    CHECK_STR(toks(sg, "Bánco Naçional ÉLAN straße ＡＢＣ１２３ ﬁnance", 0, &k),
+              "banco nacional elan strasse abc123 finance");
+    /* Han: one token per character, whatever the dictionary says */
+    CHECK_STR(toks(sg, "深圳市公安局龙岗分局", 0, &k), "深 圳 市 公 安 局 龙 岗 分 局");
+    /* documents also get the dictionary words, after their first character */
+    toks(sg, "深圳市公安局", PB_SEG_WORDS, &k);
+    CHECK(k.words >= 1);
+    CHECK(strstr(k.s, "公 +公安") != NULL || strstr(k.s, "公 +公安局") != NULL);
+    /* traditional and simplified fold together */
+    CHECK_STR(toks(sg, "華為技術有限公司", 0, &k), "华 为 技 术 有 限 公 司");
+    CHECK_STR(toks(sg, "華為", 0, &k), toks(sg, "华为", 0, &(struct toks){{0}, 0}));
+    /* mixed Chinese and English, full-width punctuation */
+    CHECK_STR(toks(sg, "国外Nuance、微软，IBM。", 0, &k), "国 外 nuance 微 软 ibm");
+    /* offsets point into the input */
+    {
+        struct toks one;
+        memset(&one, 0, sizeof(one));
+        CHECK_STR(toks(sg, "", 0, &one), "");
+    }
+    /* separators of exact phrases */
+    CHECK_INT(pb_fold_separator(" \n ", 3, 0, &b), 0);
+    CHECK_STR(pb_buf_str(&b), " ");
+    CHECK_INT(pb_fold_separator("\n", 1, 1, &b), 0);
+    CHECK_STR(pb_buf_str(&b), "");
+    CHECK_INT(pb_fold_separator(", ", 2, 0, &b), 0);
+    CHECK_STR(pb_buf_str(&b), ",");
+    CHECK_INT(pb_fold_separator("’", strlen("’"), 0, &b), 0);
+    CHECK_STR(pb_buf_str(&b), "'");
+    CHECK_INT(pb_fold_separator("，", strlen("，"), 1, &b), 0);
+    CHECK_STR(pb_buf_str(&b), ",");
+    /* language guess */
+    {
+        struct pb_lang_count lc;
+        char langs[48];
+        memset(&lc, 0, sizeof(lc));
+        pb_lang_count_add(&lc, "The Office of Foreign Assets Control of the Treasury is designating the firm.", 76);
+        pb_lang_count_result(&lc, 0.15, langs, sizeof(langs));
+        CHECK_STR(langs, "en");
+        memset(&lc, 0, sizeof(lc));
+        pb_lang_count_add(&lc, "深圳市公安局龙岗分局雪亮工程", strlen("深圳市公安局龙岗分局雪亮工程"));
+        pb_lang_count_result(&lc, 0.15, langs, sizeof(langs));
+        CHECK_STR(langs, "zh");
+    }
+    CHECK_INT(pb_han_simplified(0x83EF), 0x534E);   /* 華 -> 华 */
+    CHECK_INT(pb_han_simplified('a'), 'a');
+    pb_buf_release(&b);
+    pb_segmenter_free(sg);
+}
+
+/* ---- queries ---- */
+
+static const char *fts_of(const char *q, struct pb_query **keep)
+{
+    struct probity_error err;
+    static char out[1024];
+    struct pb_query *pq = NULL;
+    probity_error_clear(&err);
+    out[0] = 0;
+    if (pb_query_parse(q, &pq, &err) == 0) {
+        /* drop the U+E001 markers so the expected strings stay readable */
+        const char *s = pb_query_fts(pq);
+        size_t o = 0;
+        for (; *s && o + 1 < sizeof(out); s++) {
+            if ((unsigned char)s[0] == 0xEE && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0x81) {
+                s += 2;
+                continue;
+            }
+            out[o++] = *s;
+        }
+        out[o] = 0;
+    } else {
+        snprintf(out, sizeof(out), "error %ld: %s", err.column, err.msg);
+    }
+    if (keep)
+        *keep = pq;
+    else
+        pb_query_free(pq);
+    return out;
+}
+
+static long err_col(const char *q)
+{
+    struct probity_error err;
+    struct pb_query *pq = NULL;
+    int rc;
+    probity_error_clear(&err);
+    rc = pb_query_parse(q, &pq, &err);
+    pb_query_free(pq);
+    return rc == PROBITY_EPARSE ? err.column : -1;
+}
+
+static void test_query(void)
+{
+    struct pb_query *q = NULL;
+    struct pb_segmenter *sg;
+    struct pb_qmark *m = NULL;
+    size_t nm = 0, cap = 0, n;
+    const char *const *v;
+    CHECK_INT(pb_segmenter_new(&sg), 0);
+    CHECK_STR(fts_of("huawei", NULL), "\"huawei\"");
+    CHECK_STR(fts_of("Huawei cloud", NULL), "(\"huawei\" AND \"cloud\")");
+    CHECK_STR(fts_of("\"Public Security Bureau\"", NULL), "\"public security bureau\"");
+    CHECK_STR(fts_of("surveil*", NULL), "\"surveil\" *");
+    CHECK_STR(fts_of("(huawei OR zte) -settlement", NULL),
+              "(((\"huawei\" OR \"zte\")) NOT \"settlement\")");
+    CHECK_STR(fts_of("a NOT b NOT c", NULL), "(((\"a\") NOT \"b\") NOT \"c\")");
+    CHECK_STR(fts_of("U.S.", NULL), "\"u s\"");
+    /* one Chinese word: its characters, and the dictionary word (when ICU knows it) for ranking */
+    CHECK_STR(fts_of("公安", NULL), "(\"公 安\" OR (\"公 安\" AND \"公安\"))");
+    CHECK_STR(fts_of("華為", NULL), "\"华 为\"");
+    /* user text never reaches MATCH unquoted: FTS5 syntax is just text */
+    CHECK_STR(fts_of("NEAR(a b) col:x ^start", NULL), "(\"near\" AND (\"a\" AND \"b\") AND \"col x\" AND \"start\")");
+    /* lower-case operators are words */
+    CHECK_STR(fts_of("iran or iraq", NULL), "(\"iran\" AND \"or\" AND \"iraq\")");
+    /* filters */
+    CHECK_STR(fts_of("lang:zh 公安局 type:pdf collection:\"my docs\"", &q), "(\"公 安 局\" OR (\"公 安 局\" AND \"公安局\"))");
+    v = pb_query_filter(q, 1, &n);
+    CHECK_INT(n, 1);
+    CHECK_STR(n ? v[0] : NULL, "zh");
+    v = pb_query_filter(q, 0, &n);
+    CHECK_STR(n ? v[0] : NULL, "my docs");
+    pb_query_free(q);
+    /* malformed: the column of the mistake */
+    CHECK_INT(err_col("\"unterminated phrase"), 1);
+    CHECK_INT(err_col("a \"b c"), 3);
+    CHECK_INT(err_col("(a b"), 1);
+    CHECK_INT(err_col("a (b c"), 3);
+    CHECK_INT(err_col("a b)"), 4);
+    CHECK_INT(err_col("a OR"), 3);
+    CHECK_INT(err_col("OR a"), 1);
+    CHECK_INT(err_col("AND"), 1);
+    CHECK_INT(err_col("NOT"), 1);
+    CHECK_INT(err_col("-a"), 1);
+    CHECK_INT(err_col("a OR -b"), 6);
+    CHECK_INT(err_col(""), 1);
+    CHECK_INT(err_col("   "), 1);
+    CHECK_INT(err_col("\"\""), 1);
+    CHECK_INT(err_col("()"), 1);
+    CHECK_INT(err_col("*"), 1);
+    CHECK_INT(err_col("lang:"), 1);
+    CHECK_INT(err_col("(lang:zh a)"), 2);
+    CHECK_INT(err_col("a OR lang:zh b"), 6);
+    CHECK_INT(err_col("華為 OR"), 4);   /* columns count characters, not bytes */
+    CHECK_INT(err_col("\xff\xfe"), 1);
+    CHECK(err_col("((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))") > 0);
+    CHECK_INT(err_col("a -b"), -1);
+    CHECK_INT(err_col("a - b"), -1);   /* a lone dash is punctuation, not NOT */
+
+    /* the exact check of a passage */
+    CHECK_INT(pb_query_parse("\"public security bureau\"", &q, NULL), 0);
+    {
+        const char *t1 = "the Xinjiang Public Security\nBureau (XPSB)";
+        const char *t2 = "public security, bureau";
+        const char *t3 = "public security bureaus";
+        CHECK_INT(pb_query_match(q, sg, t1, strlen(t1), &m, &nm, &cap), 1);
+        CHECK_INT(nm, 1);
+        CHECK_INT(nm ? m[0].start : 0, 13);
+        CHECK_INT(nm ? m[0].end : 0, 35);
+        CHECK_INT(pb_query_match(q, sg, t2, strlen(t2), &m, &nm, &cap), 0);
+        CHECK_INT(pb_query_match(q, sg, t3, strlen(t3), &m, &nm, &cap), 0);
+    }
+    pb_query_free(q);
+    CHECK_INT(pb_query_parse("\"Co., Ltd\" -bank", &q, NULL), 0);
+    {
+        const char *t1 = "Huawei Co.,Ltd";
+        const char *t2 = "Huawei Co. Ltd";
+        const char *t3 = "Huawei Co., Ltd and a bank";
+        CHECK_INT(pb_query_match(q, sg, t1, strlen(t1), &m, &nm, &cap), 1);
+        CHECK_INT(pb_query_match(q, sg, t2, strlen(t2), &m, &nm, &cap), 0);
+        CHECK_INT(pb_query_match(q, sg, t3, strlen(t3), &m, &nm, &cap), 0);
+    }
+    pb_query_free(q);
+    /* Chinese phrase: adjacent characters, a line break between them is layout */
+    CHECK_INT(pb_query_parse("\"公安局\"", &q, NULL), 0);
+    {
+        const char *t1 = "深圳市公安\n局龙岗分局";
+        const char *t2 = "公安、局";
+        CHECK_INT(pb_query_match(q, sg, t1, strlen(t1), &m, &nm, &cap), 1);
+        CHECK_INT(pb_query_match(q, sg, t2, strlen(t2), &m, &nm, &cap), 0);
+    }
+    pb_query_free(q);
+    free(m);
+    pb_segmenter_free(sg);
+}
+
+/* ---- the store ---- */
+
+struct collect_hits {
+    char ids[16][65];
+    char paths[16][512];
+    int pages[16];
+    int64_t start[16], end[16];
+    int n;
+};
+
+static int on_hit(void *ctx, const struct probity_hit *h)
+{
+    struct collect_hits *c = ctx;
+    if (c->n < 16) {
+        snprintf(c->ids[c->n], 65, "%s", h->id);
+        snprintf(c->paths[c->n], 512, "%s", h->path);
+        c->pages[c->n] = h->page;
+        c->start[c->n] = h->start;
+        c->end[c->n] = h->end;
+    }
+    c->n++;
+    return 0;
+}
+
+static int search(struct probity_store *st, const char *q, struct collect_hits *c)
+{
+    struct probity_error err;
+    probity_error_clear(&err);
+    memset(c, 0, sizeof(*c));
+    if (probity_search(st, q, NULL, on_hit, c, &err)) {
+        fprintf(stderr, "search %s: %s\n", q, err.msg);
+        return -1;
+    }
+    return c->n;
+}
+
+static int has_path(const struct collect_hits *c, const char *suffix)
+{
+    for (int i = 0; i < c->n && i < 16; i++) {
+        size_t a = strlen(c->paths[i]), b = strlen(suffix);
+        if (a >= b && strcmp(c->paths[i] + a - b, suffix) == 0)
+            return i + 1;
+    }
+    return 0;
+}
+
+struct textbuf {
+    struct pb_buf b;
+    int pages[64];
+    int np;
+};
+
+static int on_text(void *ctx, int page, int64_t start, const char *text, size_t len)
+{
+    struct textbuf *t = ctx;
+    (void)start;
+    if (t->np < 64)
+        t->pages[t->np++] = page;
+    return pb_buf_add(&t->b, text, len);
+}
+
+static void write_file(const char *path, const char *s, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+    CHECK(fp != NULL);
+    if (fp) {
+        fwrite(s, 1, n, fp);
+        fclose(fp);
+    }
+}
+
+static int count_problems(void *ctx, const char *msg)
+{
+    (void)msg;
+    (*(long *)ctx)++;
+    return 0;
+}
+
+static void test_store(const char *shared)
+{
+    char dir[256], db[300], path[1400], corpus[400];
+    struct probity_store *st = NULL;
+    struct probity_error err;
+    struct probity_ingest_summary sum;
+    struct probity_ingest_opts o;
+    struct collect_hits h;
+    struct textbuf tb;
+    struct probity_doc d;
+    struct pb_buf big = PB_BUF_INIT;
+    const char *paths[2];
+    char *quote = NULL;
+    int page = 0;
+    long problems = 0, seen = 0;
+    snprintf(dir, sizeof(dir), "/tmp/probity-test-docs.%d", (int)getpid());
+    snprintf(db, sizeof(db), "%s.db", dir);
+    CHECK_INT(mkdir(dir, 0700), 0);
+    probity_error_clear(&err);
+    CHECK_INT(probity_store_open(&st, db, &err), 0);
+    if (!st)
+        return;
+
+    /* a text with pages (form feeds) and a phrase across a line break */
+    snprintf(path, sizeof(path), "%s/pages.txt", dir);
+    {
+        const char *text = "Page one talks about the Public Security\nBureau of a city.\n\f"
+                           "Page two: 深圳市公安局龙岗分局 leased cameras.\n\f"
+                           "Page three is short.";
+        write_file(path, text, strlen(text));
+    }
+    /* a large text: several chunks, and more than the in-memory spool */
+    snprintf(path, sizeof(path), "%s/big.txt", dir);
+    for (int i = 0; big.len < (9u << 20); i++)
+        pb_buf_addf(&big, "Paragraph %d of the large file, with the word needle%d in it and some filler text to "
+                          "make the line long enough to matter.\n", i, i % 1000);
+    pb_buf_adds(&big, "The very last line names the unique marker zebrafinch.\n");
+    write_file(path, big.s, big.len);
+
+    memset(&o, 0, sizeof(o));
+    o.collection = "unit";
+    o.jobs = 2;
+    paths[0] = dir;
+    CHECK_INT(probity_ingest(st, paths, 1, &o, &sum, &err), 0);
+    CHECK_INT(sum.files, 2);
+    CHECK_INT(sum.ok, 2);
+    CHECK_INT(sum.failed, 0);
+
+    /* pages: the phrase is on page 1, the Chinese words on page 2 */
+    CHECK_INT(search(st, "\"public security bureau\"", &h), 1);
+    CHECK_INT(h.pages[0], 1);
+    CHECK_INT(h.start[0], 25);   /* code points: "Page one talks about the " */
+    CHECK_INT(search(st, "公安局", &h), 1);
+    CHECK_INT(h.pages[0], 2);
+    CHECK_INT(search(st, "龍崗", &h), 1);   /* traditional finds simplified */
+    /* the quote at the hit's offsets is the text that matched */
+    if (h.n == 1) {
+        CHECK_INT(probity_doc_quote(st, h.ids[0], h.start[0], h.end[0], &quote, &page, &err), 0);
+        CHECK_STR(quote, "龙岗");
+        CHECK_INT(page, 2);
+        free(quote);
+        quote = NULL;
+        /* page 3 alone */
+        memset(&tb, 0, sizeof(tb));
+        CHECK_INT(probity_doc_text(st, h.ids[0], 3, on_text, &tb, &err), 0);
+        CHECK_STR(pb_buf_str(&tb.b), "Page three is short.");
+        pb_buf_release(&tb.b);
+        CHECK_INT(probity_doc_text(st, h.ids[0], 4, on_text, &tb, &err), PROBITY_ENOTFOUND);
+        pb_buf_release(&tb.b);
+        /* the whole text, pages joined by form feeds, is the file */
+        memset(&tb, 0, sizeof(tb));
+        CHECK_INT(probity_doc_text(st, h.ids[0], 0, on_text, &tb, &err), 0);
+        CHECK_STR(pb_buf_str(&tb.b), "Page one talks about the Public Security\nBureau of a city.\n\f"
+                                     "Page two: 深圳市公安局龙岗分局 leased cameras.\n\f"
+                                     "Page three is short.");
+        pb_buf_release(&tb.b);
+        CHECK_INT(probity_doc_get(st, h.ids[0], &d, &err), 0);
+        CHECK_INT(d.pages, 3);
+        CHECK_STR(d.collection, "unit");
+        CHECK(strstr(d.langs, "en") != NULL);
+        probity_doc_release(&d);
+    }
+    /* the big file: its text comes back byte for byte, and a quote spans chunks */
+    CHECK_INT(search(st, "zebrafinch", &h), 1);
+    if (h.n == 1) {
+        int64_t at;
+        memset(&tb, 0, sizeof(tb));
+        CHECK_INT(probity_doc_text(st, h.ids[0], 0, on_text, &tb, &err), 0);
+        /* the text is the file without its final line end */
+        CHECK_INT(tb.b.len, big.len - 1);
+        CHECK(tb.b.s && memcmp(tb.b.s, big.s, big.len - 1) == 0);
+        pb_buf_release(&tb.b);
+        CHECK_INT(probity_doc_get(st, h.ids[0], &d, &err), 0);
+        CHECK(d.chunks > 1000);
+        CHECK_INT(d.chars, (int64_t)big.len - 1);   /* ASCII: code points = bytes */
+        probity_doc_release(&d);
+        at = 1999990;
+        CHECK_INT(probity_doc_quote(st, h.ids[0], at, at + 5000, &quote, NULL, &err), 0);
+        CHECK(quote && strlen(quote) == 5000 && memcmp(quote, big.s + at, 5000) == 0);
+        free(quote);
+        quote = NULL;
+        CHECK_INT(h.start[0], (int64_t)(strstr(big.s, "zebrafinch") - big.s));
+    }
+    CHECK(search(st, "needle999", &h) >= 1);
+
+    /* ingesting again changes nothing */
+    CHECK_INT(probity_ingest(st, paths, 1, &o, &sum, &err), 0);
+    CHECK_INT(sum.unchanged, 2);
+    CHECK_INT(sum.ok, 0);
+
+    /* a changed file is a new version; the old one leaves the search */
+    snprintf(path, sizeof(path), "%s/pages.txt", dir);
+    write_file(path, "Rewritten: only drones now.", 27);
+    CHECK_INT(probity_ingest(st, paths, 1, &o, &sum, &err), 0);
+    CHECK_INT(sum.versions, 1);
+    CHECK_INT(sum.unchanged, 1);
+    CHECK_INT(search(st, "drones", &h), 1);
+    if (h.n == 1) {
+        CHECK_INT(probity_doc_get(st, h.ids[0], &d, &err), 0);
+        CHECK_INT(strlen(d.supersedes), 64);
+        probity_doc_release(&d);
+    }
+    CHECK_INT(search(st, "公安局", &h), 0);
+    CHECK_INT(probity_docs_check(st, count_problems, &seen, &problems, &err), 0);
+    CHECK_INT(problems, 0);
+
+    /* the real corpus: every file ingests */
+    snprintf(corpus, sizeof(corpus), "%s/corpus", shared);
+    paths[0] = corpus;
+    o.collection = "corpus";
+    CHECK_INT(probity_ingest(st, paths, 1, &o, &sum, &err), 0);
+    CHECK(sum.files >= 23);
+    CHECK_INT(sum.failed, 0);
+    CHECK_INT(search(st, "\"Hongkong Himark is being designated pursuant to E.O. 13382\"", &h), 2);
+    CHECK(has_path(&h, "01_treasury_jy1766_servomotor_network_prc_hk_iran.html"));
+    CHECK(search(st, "华为", &h) >= 1 && has_path(&h, "22_anhui_gov_china_speech_valley_plan_2018_zh.txt"));
+    CHECK(search(st, "華為", &h) >= 1 && has_path(&h, "22_anhui_gov_china_speech_valley_plan_2018_zh.txt"));
+    CHECK(search(st, "lockheed type:text lang:zh", &h) >= 1);
+    CHECK(has_path(&h, "17_mofcom_uel_2023_no1_lockheed_raytheon_zh.txt"));
+    CHECK_INT(search(st, "zebrafinch collection:corpus", &h), 0);
+    CHECK_INT(search(st, "zebrafinch collection:unit", &h), 1);
+    /* a 15-page PDF: the hit's page */
+    CHECK_INT(search(st, "\"Pilatus Aircraft Ltd\" type:pdf", &h), 1);
+    CHECK_INT(h.pages[0], 15);
+    CHECK_INT(probity_docs_check(st, count_problems, &seen, &problems, &err), 0);
+    CHECK_INT(problems, 0);
+    probity_store_close(st);
+    st = NULL;
+
+    /* damage: a chunk's text no longer matches its offsets or the index */
+    {
+        sqlite3 *raw = NULL;
+        CHECK_INT(sqlite3_open(db, &raw), SQLITE_OK);
+        CHECK_INT(sqlite3_exec(raw, "UPDATE chunk SET text = 'xx' WHERE id = (SELECT MIN(c.id) FROM chunk c JOIN document d"
+                                    " ON d.n = c.doc WHERE d.current = 1)",
+                               NULL, NULL, NULL),
+                  SQLITE_OK);
+        sqlite3_close(raw);
+    }
+    CHECK_INT(probity_store_open(&st, db, &err), 0);
+    problems = 0;
+    CHECK_INT(probity_docs_check(st, count_problems, &seen, &problems, &err), 0);
+    CHECK(problems >= 1);
+    probity_store_close(st);
+
+    pb_buf_release(&big);
+    snprintf(path, sizeof(path), "rm -rf '%s' '%s' '%s-wal' '%s-shm'", dir, db, db, db);
+    CHECK_INT(system(path), 0);
+}
+
+int main(void)
+{
+    const char *shared = check_shared();
+    test_tokens();
+    test_query();
+    test_store(shared);
+    return check_done();
+}
