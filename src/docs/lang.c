@@ -56,11 +56,12 @@ static enum script script_of(uint32_t c)
 
 static void end_word(struct pb__lang *l)
 {
-    if (l->wlen && l->wlen < sizeof(l->word)) {
+    /* stop words are short: compare only short words, and the first byte before the rest */
+    if (l->wlen && l->wlen <= 8) {
         l->word[l->wlen] = 0;
         for (int k = 0; k < 6; k++)
             for (int w = 0; w < 20; w++)
-                if (strcmp(l->word, stopwords[k][w]) == 0)
+                if (stopwords[k][w][0] == l->word[0] && strcmp(l->word, stopwords[k][w]) == 0)
                     l->stop[k]++;
     }
     l->wlen = 0;
