@@ -36,6 +36,48 @@ const struct command pb_commands[] = {
      "write current entities as FollowTheMoney JSON lines", NULL},
     {"lookup", cmd_lookup, "lookup NAME... [--json]",
      "exact look-up of names (case, accents and punctuation ignored) in the current lists", NULL},
+    {"screen", cmd_screen,
+     "screen NAME [--schema S] [--country CC] [--birth-date D] [--id V] [--dataset D]... [--threshold T] "
+     "[--limit N] [--explain] [--json] | screen --input FILE [--output FILE] [--format csv|jsonl] ...",
+     "fuzzy, multilingual screening of names against the loaded lists, with scores and explanations",
+     "  --schema S         Person, Organization, Company, LegalEntity, PublicBody, Vessel, Airplane or any\n"
+     "  --country CC       a country of the party (ISO code or name; repeatable)\n"
+     "  --birth-date D     YYYY, YYYY-MM or YYYY-MM-DD\n"
+     "  --id V             an identifier (passport, tax, registration, IMO ...; repeatable)\n"
+     "  --dataset D        only hits from this dataset (repeatable)\n"
+     "  --threshold T      lowest score reported (default 0.70)\n"
+     "  --limit N          at most N hits per name (default 10)\n"
+     "  --explain          show token alignment and evidence for each hit\n"
+     "  --input FILE       screen every row of a CSV (with a header) or JSON lines file\n"
+     "  --name-column COL  the column or key holding the name (default: name, full_name, ...)\n"
+     "  --key-column COL   the column echoed as each row's key (default: id when present)\n"
+     "  --output FILE      write results there (default: standard output)\n"
+     "  --format F         csv (default) or jsonl\n"
+     "  --all-rows         write rows without hits too\n"
+     "  --threads N        worker threads (default: one per core)\n"
+     "  --encoding ENC     encoding of the input file (default UTF-8)"},
+    {"compare", cmd_compare,
+     "compare NAME1 NAME2 [--schema S] [--lists] | compare --input FILE [--left COL --right COL "
+     "--schema-column COL] [--format csv|jsonl]",
+     "score two names (or every pair of a file) and explain the score",
+     "  --schema S          the schema both names are read as (default any)\n"
+     "  --input FILE        a CSV of pairs, or JSON lines of {\"left\": entity, \"right\": entity}\n"
+     "  --left/--right COL  CSV columns with the two names (default name1/name2 or left/right)\n"
+     "  --schema-column COL CSV column with each pair's schema\n"
+     "  --threshold T       the score from which a pair is a match (default 0.70)\n"
+     "  --lists             weigh words by their rarity in the loaded lists (as screen does)\n"
+     "  --format F          csv (default) or jsonl\n"
+     "  --output FILE       write results there (default: standard output)"},
+    {"eval", cmd_eval, "eval [--cases FILE] [--threshold T] [--lists] [--cases-out FILE] [--json]",
+     "precision, recall and F1 of the matcher on labelled name pairs, beside the reference matcher",
+     "  --cases FILE      labelled pairs: schema,name1,name2,is_match[,quality,category]\n"
+     "                    (default: the nomenklatura name benchmark in ../shared or $PROBITY_SHARED)\n"
+     "  --reference FILE  frozen scores of another matcher on the same cases (default: logic-v2's)\n"
+     "  --no-reference    do not read reference scores\n"
+     "  --threshold T     the score from which a pair is a match (default 0.70)\n"
+     "  --lists           weigh tokens by their rarity in the loaded lists (default: uniform)\n"
+     "  --cases-out FILE  write every case with its score and explanation (CSV)\n"
+     "  --json            a machine-readable summary"},
     {"ingest", cmd_ingest, "ingest PATH... [--collection NAME] [--jobs N] [--report FILE] [--encoding E]",
      "ingest documents (HTML, PDF, text, DOCX/ODT, e-mail) from files and folders for search",
      "  --collection NAME    the collection to add them to (default: default)\n"

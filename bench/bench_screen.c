@@ -1,0 +1,343 @@
+/* Benchmark of screening on the bundled lists with real queries: the index build, single
+ * names per second on one core with latency percentiles, the same queries on several
+ * threads, and a baseline measured in the same run: a brute-force scan that scores every
+ * name of the index (no candidate generation) for a sample of the queries, whose hits must
+ * also be the index's hits. Queries are the names of the labelled files in
+ * ../shared/data/matching/ (UN positives, synthetic negatives, benchmark pairs, OFAC
+ * search fixtures). Figures are medians of the runs.
+ *
+ * usage: bench_screen [--db PATH] [--runs N] [--brute N] [--threads N]
+ *   without --db the bundled lists (data/lists of the source tree) are loaded into a
+ *   temporary store first. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "core/core.h"
+#include "core/csv.h"
+#include "match/match_int.h"
+#include "probity/lists.h"
+#include "probity/match.h"
+#include "probity/store.h"
+
+#define TARGET_QPS 20000.0
+#define TARGET_P99_MS 1.0
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* CPU time of this thread: per-core figures that other load on the machine does not skew */
+static double cpu_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static double rss_mb(void)
+{
+    FILE *fp = fopen("/proc/self/statm", "r");
+    long pages = 0, res = 0;
+    if (!fp)
+        return 0;
+    if (fscanf(fp, "%ld %ld", &pages, &res) != 2)
+        res = 0;
+    fclose(fp);
+    return (double)res * (double)sysconf(_SC_PAGESIZE) / 1e6;
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+struct queries {
+    char **v;
+    size_t n, cap;
+};
+
+static void add_query(struct queries *q, const char *s)
+{
+    if (!*s)
+        return;
+    if (q->n == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 1024;
+        q->v = realloc(q->v, q->cap * sizeof(*q->v));
+        if (!q->v)
+            exit(1);
+    }
+    q->v[q->n++] = pb_strdup(s);
+}
+
+/* Every value of `column` in a CSV file of the shared data. */
+static size_t read_column(struct queries *q, const char *shared, const char *file, const char *column, char delim)
+{
+    char path[1024];
+    struct pb_csv *c;
+    struct probity_error err;
+    char **f;
+    size_t n, before = q->n;
+    int col = -1;
+    snprintf(path, sizeof(path), "%s/data/matching/%s", shared, file);
+    if (pb_csv_open(&c, path, delim, NULL, &err)) {
+        fprintf(stderr, "bench_screen: cannot read %s\n", path);
+        exit(1);
+    }
+    if (pb_csv_next(c, &f, &n, &err) > 0)
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(f[i], column) == 0)
+                col = (int)i;
+    while (col >= 0 && pb_csv_next(c, &f, &n, &err) > 0)
+        if ((size_t)col < n)
+            add_query(q, f[col]);
+    pb_csv_close(c);
+    return q->n - before;
+}
+
+static int load_bundled(struct probity_store *st, const char *src)
+{
+    static const char *const files[] = {
+        "us_ofac_sdn/sdn.csv",        "us_ofac_sdn/alt.csv",         "us_ofac_sdn/add.csv",
+        "us_ofac_cons/cons_prim.csv", "us_ofac_cons/cons_alt.csv",   "us_ofac_cons/cons_add.csv",
+        "us_ofac_cons/cons_comments.csv", "un_sc/consolidated.xml", "us_bis_dpl/dpl.txt"};
+    char paths[9][1024];
+    const char *p[9];
+    struct probity_load_opts o;
+    struct probity_load_report rep;
+    struct probity_error err;
+    FILE *devnull = fopen("/dev/null", "w");
+    int rc;
+    memset(&o, 0, sizeof(o));
+    memset(&rep, 0, sizeof(rep));
+    for (size_t i = 0; i < 9; i++) {
+        snprintf(paths[i], sizeof(paths[i]), "%s/data/lists/%s", src, files[i]);
+        p[i] = paths[i];
+    }
+    rc = probity_load(st, p, 9, &o, devnull, &rep, &err);
+    if (rc)
+        fprintf(stderr, "bench_screen: loading the bundled lists: %s\n", err.msg);
+    probity_load_report_release(&rep);
+    if (devnull)
+        fclose(devnull);
+    return rc;
+}
+
+struct thr {
+    const struct probity_index *ix;
+    const struct queries *q;
+    long hits, errors;
+};
+
+static void *run_all(void *arg)
+{
+    struct thr *t = arg;
+    for (size_t i = 0; i < t->q->n; i++) {
+        struct probity_query pq;
+        struct probity_result r;
+        struct probity_error err;
+        memset(&pq, 0, sizeof(pq));
+        pq.name = t->q->v[i];
+        if (probity_screen(t->ix, &pq, &r, &err)) {
+            t->errors++;
+            continue;
+        }
+        t->hits += (long)r.n;
+        probity_result_release(&r);
+    }
+    return NULL;
+}
+
+/* Same hits (ids, and scores to 1e-9) from the index and from the brute-force scan. */
+static int same_hits(const struct probity_result *a, const struct probity_result *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->hits[i].id, b->hits[i].id) != 0 || a->hits[i].score - b->hits[i].score > 1e-9 ||
+            b->hits[i].score - a->hits[i].score > 1e-9)
+            return 0;
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    const char *db = NULL, *shared = getenv("PROBITY_SHARED"), *src = getenv("PROBITY_SOURCE");
+    char tmpdb[256] = "";
+    int runs = 5, nbrute = 200, nthreads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    struct probity_store *st = NULL;
+    struct probity_index *ix = NULL;
+    struct probity_error err;
+    struct queries q = {NULL, 0, 0};
+    double build[3], rss0, rss1, *lat, *qps;
+    size_t nlat = 0;
+    if (!shared)
+        shared = "../shared";
+    if (!src)
+        src = ".";
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            db = argv[++i];
+        else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+            runs = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 5;
+        else if (strcmp(argv[i], "--brute") == 0 && i + 1 < argc)
+            nbrute = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
+            nthreads = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
+        else {
+            fprintf(stderr, "usage: bench_screen [--db PATH] [--runs N] [--brute N] [--threads N]\n");
+            return 2;
+        }
+    }
+    if (!db) {
+        snprintf(tmpdb, sizeof(tmpdb), "/tmp/probity-bench-screen-%ld.db", (long)getpid());
+        db = tmpdb;
+        if (probity_store_open(&st, db, &err) || load_bundled(st, src)) {
+            fprintf(stderr, "bench_screen: cannot prepare %s (run from the source tree or set PROBITY_SOURCE)\n", db);
+            return 1;
+        }
+    } else if (probity_store_open_readonly(&st, db, &err)) {
+        fprintf(stderr, "bench_screen: %s: %s\n", db, err.msg);
+        return 1;
+    }
+    /* queries */
+    printf("queries from %s/data/matching:\n", shared);
+    printf("  %5zu UN persons (yente positives)\n", read_column(&q, shared, "yente_positives_un_untreated.csv", "full_name", ','));
+    printf("  %5zu synthetic negatives (global)\n", read_column(&q, shared, "yente_negatives_global_1k.csv", "full_name", ','));
+    printf("  %5zu synthetic negatives (US)\n", read_column(&q, shared, "yente_negatives_us_1k.csv", "full_name", ','));
+    printf("  %5zu name-benchmark queries\n", read_column(&q, shared, "nomenklatura_name_bench_cases.csv", "name1", ','));
+    printf("  %5zu OFAC search fixtures\n", read_column(&q, shared, "nomenklatura_ofac_search_scores.csv", "query_name", ','));
+    printf("  %5zu in all\n\n", q.n);
+    /* index build */
+    rss0 = rss_mb();
+    for (int b = 0; b < 3; b++) {
+        double t0 = now();
+        /* wall clock: the build uses several threads */
+        probity_index_free(ix);
+        ix = NULL;
+        if (probity_index_build(st, NULL, 0, &ix, &err)) {
+            fprintf(stderr, "bench_screen: index: %s\n", err.msg);
+            return 1;
+        }
+        build[b] = now() - t0;
+    }
+    rss1 = rss_mb();
+    qsort(build, 3, sizeof(double), dbl_cmp);
+    printf("index: %zu entities, %zu names, %zu forms, %zu tokens; build %.0f ms (median of 3); "
+           "resident +%.0f MB\n\n",
+           probity_index_entities(ix), probity_index_names(ix), ix->nform, ix->ntok, build[1] * 1e3, rss1 - rss0);
+    /* one core: latency in thread CPU time (and the wall-clock rate beside it) */
+    lat = malloc(q.n * (size_t)runs * sizeof(double));
+    qps = malloc((size_t)runs * sizeof(double));
+    {
+        long hits = 0, errors = 0;
+        double *wall = malloc((size_t)runs * sizeof(double));
+        for (int r = 0; r < runs; r++) {
+            double t0, c0;
+            pb__scratch_free_all(ix); /* every run starts with empty per-thread caches */
+            t0 = now();
+            c0 = cpu_now();
+            hits = errors = 0;
+            for (size_t i = 0; i < q.n; i++) {
+                struct probity_query pq;
+                struct probity_result res;
+                double a = cpu_now();
+                memset(&pq, 0, sizeof(pq));
+                pq.name = q.v[i];
+                if (probity_screen(ix, &pq, &res, &err))
+                    errors++;
+                else {
+                    hits += (long)res.n;
+                    probity_result_release(&res);
+                }
+                lat[nlat++] = cpu_now() - a;
+            }
+            qps[r] = (double)q.n / (cpu_now() - c0);
+            wall[r] = (double)q.n / (now() - t0);
+        }
+        qsort(qps, (size_t)runs, sizeof(double), dbl_cmp);
+        qsort(wall, (size_t)runs, sizeof(double), dbl_cmp);
+        qsort(lat, nlat, sizeof(double), dbl_cmp);
+        printf("one core: %.0f queries/s of CPU time (median of %d runs; wall clock %.0f/s; %ld hits, "
+               "%ld refused queries per run)\n",
+               qps[runs / 2], runs, wall[runs / 2], hits, errors);
+        printf("latency (CPU time): p50 %.1f us, p90 %.1f us, p99 %.1f us, max %.1f us\n", lat[nlat / 2] * 1e6,
+               lat[nlat * 9 / 10] * 1e6, lat[nlat * 99 / 100] * 1e6, lat[nlat - 1] * 1e6);
+        printf("target: >= %.0f queries/s per core, p99 < %.1f ms: %s\n\n", TARGET_QPS, TARGET_P99_MS,
+               qps[runs / 2] >= TARGET_QPS && lat[nlat * 99 / 100] * 1e3 < TARGET_P99_MS ? "met" : "NOT met");
+        free(wall);
+    }
+    /* threads */
+    if (nthreads > 1) {
+        struct thr *t = calloc((size_t)nthreads, sizeof(*t));
+        pthread_t *th = calloc((size_t)nthreads, sizeof(*th));
+        double t0 = now(), el;
+        for (int k = 0; k < nthreads; k++) {
+            t[k].ix = ix;
+            t[k].q = &q;
+            pthread_create(&th[k], NULL, run_all, &t[k]);
+        }
+        for (int k = 0; k < nthreads; k++)
+            pthread_join(th[k], NULL);
+        el = now() - t0;
+        printf("%d threads: %.0f queries/s in all (%.2fx one core)\n\n", nthreads,
+               (double)q.n * nthreads / el, (double)q.n * nthreads / el / qps[runs / 2]);
+        free(t);
+        free(th);
+    }
+    /* baseline: brute force on a sample, and agreement */
+    if (nbrute > 0) {
+        size_t step = q.n / (size_t)nbrute ? q.n / (size_t)nbrute : 1, n = 0, agree = 0, withhits = 0;
+        double tb = 0, ti = 0;
+        for (size_t i = 0; i < q.n && n < (size_t)nbrute; i += step, n++) {
+            struct probity_query pq;
+            struct probity_result a, b;
+            int ra, rb;
+            double t0;
+            memset(&pq, 0, sizeof(pq));
+            pq.name = q.v[i];
+            t0 = cpu_now();
+            ra = probity_screen(ix, &pq, &a, &err);
+            ti += cpu_now() - t0;
+            t0 = cpu_now();
+            rb = pb__screen_brute(ix, &pq, &b, &err);
+            tb += cpu_now() - t0;
+            if (ra != rb || (!ra && !same_hits(&a, &b))) {
+                printf("  differs: \"%s\" (index %zu hits, brute force %zu)\n", q.v[i], ra ? 0 : a.n, rb ? 0 : b.n);
+            } else {
+                agree++;
+            }
+            withhits += !ra && a.n > 0;
+            if (!ra)
+                probity_result_release(&a);
+            if (!rb)
+                probity_result_release(&b);
+        }
+        printf("baseline (brute force, every name scored), %zu queries: %.0f queries/s of CPU time; index %.0f "
+               "queries/s on the same: %.0fx faster\n",
+               n, (double)n / tb, (double)n / ti, tb / ti);
+        printf("agreement: %zu of %zu queries have the same hits and scores (%zu with hits)\n", agree, n, withhits);
+    }
+    for (size_t i = 0; i < q.n; i++)
+        free(q.v[i]);
+    free(q.v);
+    free(lat);
+    free(qps);
+    probity_index_free(ix);
+    probity_store_close(st);
+    if (tmpdb[0]) {
+        char p[300];
+        unlink(tmpdb);
+        snprintf(p, sizeof(p), "%s-wal", tmpdb);
+        unlink(p);
+        snprintf(p, sizeof(p), "%s-shm", tmpdb);
+        unlink(p);
+    }
+    return 0;
+}

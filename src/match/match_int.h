@@ -1,0 +1,283 @@
+/* Internals of the screening engine shared by the files of src/match/: the layout of the
+ * in-memory index (flat arrays and offsets, no per-name allocations), token similarity on
+ * code points, and the scorer that aligns a query form with a name form. Nothing here is
+ * public API; include/probity/match.h is. */
+#ifndef PB_MATCH_INT_H
+#define PB_MATCH_INT_H
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "probity/match.h"
+#include "text/names.h"
+
+/* ---- tunables of the scorer (docs/internals/match.md explains each) ---- */
+#define PB_SIM_FLOOR 0.66      /* token similarity below this counts as no match at all ... */
+#define PB_SIM_FLOOR_FAR 0.70  /* ... or below this for words whose lengths differ by 2 or more */
+#define PB_SIM_INITIAL 0.75    /* an initial against a word with the same first letter */
+#define PB_MAX_TOKENS 64       /* tokens of one form that take part in scoring */
+#define PB_MAX_JOIN 4          /* adjacent tokens joined into one ("jsc argument" = "jscargument") */
+#define PB_MAX_EDITS 2         /* edits (OSA) between two matching words, at most 30% of the length */
+#define PB_MAX_EDITS_JOIN 1    /* ... between a query word and a run of listed words read as one */
+#define PB_MAX_EDITS_QJOIN 0   /* ... between a run of query words and a listed word: exact */
+#define PB_DEL_MAX_CPS 32      /* longer tokens are found by exact look-up only */
+#define PB_PHON_EDITS 2        /* equal phonetic keys count within this many edits */
+#define PB_MAX_ACRONYM 5       /* acronyms of 2 to this many letters are read ("pla") */
+#define PB_SIM_ACRONYM 0.8     /* an acronym against the words it abbreviates */
+#define PB_ACRONYM_MARK '\x01' /* index tokens of acronyms start with this byte */
+#define PB_MAX_NAME_BYTES 4096 /* longer query names are refused */
+/* evidence beside the name: added to the name score */
+#define PB_DATE_EXACT 0.06     /* the same birth date */
+#define PB_DATE_MONTH 0.04     /* the same year and month */
+#define PB_DATE_YEAR 0.02      /* the same year */
+#define PB_DATE_CONFLICT -0.15 /* no listed birth date in the query's year */
+#define PB_CTRY_MATCH 0.03     /* a country in common */
+#define PB_CTRY_MISMATCH -0.05 /* both have countries, none in common */
+#define PB_IDENT_MATCH 0.5     /* an identical identifier */
+#define PB_IDENT_FLOOR 0.8     /* ... and the least a party with one then scores */
+
+/* The scorer's parameters (score.c explains each); read-only while the engine runs. */
+struct pb_params {
+    double lambda, delta, delta_q, delta_org, delta_num, kappa, kappa_num, kappa_gen, kappa_legal;
+    double generic_cap, cross;
+    int phon;
+    double phon_sim;
+    int phon_edits_short;  /* edits allowed with equal keys when a word has 4 letters or fewer */
+    double w_generic, w_orgtype, w_legal, w_stop, w_initial;
+};
+extern struct pb_params pb__params;
+
+/* ---- growable arrays ---- */
+struct pb_u32v {
+    uint32_t *v;
+    size_t n, cap;
+};
+int pb__u32v_push(struct pb_u32v *a, uint32_t x);
+void pb__u32v_release(struct pb_u32v *a);
+
+/* ---- string table: interned NUL-terminated strings in one arena, looked up by hash ---- */
+struct pb_strtab {
+    char *arena;        /* strings, each NUL-terminated */
+    size_t len, cap;
+    uint32_t *off;      /* id -> offset into arena */
+    size_t n, ncap;
+    uint32_t *slots;    /* open addressing: id + 1, 0 = empty */
+    size_t nslots;
+};
+/* Id of s, interning it when absent (*added set to 1 then). Returns 0 or PROBITY_ENOMEM. */
+int pb__strtab_intern(struct pb_strtab *t, const char *s, size_t n, uint32_t *id, int *added);
+/* Id of s or UINT32_MAX. */
+uint32_t pb__strtab_find(const struct pb_strtab *t, const char *s, size_t n);
+static inline const char *pb__strtab_str(const struct pb_strtab *t, uint32_t id) { return t->arena + t->off[id]; }
+void pb__strtab_release(struct pb_strtab *t);
+
+/* ---- tokens ---- */
+/* A token prepared for comparison: its code points and what kind of word it is. */
+struct pb_tokinfo {
+    const uint32_t *cp;  /* code points (borrowed) */
+    uint16_t ncp;
+    uint8_t kind;        /* enum pb_tok_kind */
+    uint8_t initial;     /* a single letter */
+    uint8_t abjad;       /* romanised from a script that does not write short vowels */
+    uint8_t syllabic;    /* a romanised syllable of Han or Hangul: spelling is exact */
+    uint32_t phon;       /* hash of the phonetic key, 0 if none */
+    uint32_t mask;       /* set of its code points mod 32 (0: not computed) */
+};
+
+/* Similarity of two tokens in [0, 1] on code points: 1 for equal tokens; numbers only
+ * equal numbers; an initial PB_SIM_INITIAL against a word with its first letter; else
+ * 1 - d / longer length for an OSA edit distance d of at most kmax and 34% of the longer
+ * length (30% when the lengths differ by two or more), raised to 0.8 for equal phonetic
+ * keys and close spellings; values below PB_SIM_FLOOR are 0.
+ * kmax is PB_MAX_EDITS for two words, PB_MAX_EDITS_JOIN when one side is a joined run. */
+double pb__tok_sim_k(const struct pb_tokinfo *a, const struct pb_tokinfo *b, int kmax);
+double pb__tok_sim(const struct pb_tokinfo *a, const struct pb_tokinfo *b);
+/* The set of the code points of a token, mod 32, as bits. */
+uint32_t pb__letter_mask(const uint32_t *cp, size_t n);
+/* Deletion depth that finds every token within reach of a token of ncp code points. */
+int pb__del_depth(size_t ncp, int kmax);
+/* Hashes of every string made by deleting at most k code points (the token itself
+ * included), sorted and distinct, into out[cap]; returns the count. */
+size_t pb__del_hashes(const uint32_t *cp, size_t ncp, int k, uint64_t *out, size_t cap);
+/* Optimal string alignment distance on code points (limited to max: returns max + 1 when
+ * the distance is larger). */
+int pb__osa(const uint32_t *a, int na, const uint32_t *b, int nb, int max);
+/* Decode UTF-8 into code points; returns the count (at most cap). */
+size_t pb__utf8_cps(const char *s, size_t n, uint32_t *out, size_t cap);
+/* Hash of the phonetic key of a Latin token, 0 when it has none. */
+uint32_t pb__phon_hash(const char *tok);
+/* Weight of a token of a kind with rarity r in (0, 1]. */
+double pb__tok_weight(int kind, int initial, double rarity);
+
+/* ---- the index ---- */
+enum { PB_FORM_WEAK = 1, PB_FORM_ORIG = 2, PB_FORM_JOINS = 4 };
+
+struct pb_itok {          /* one distinct token of the index */
+    uint32_t str;         /* id in ix->toks */
+    uint32_t cp;          /* offset into ix->cps */
+    uint16_t ncp;
+    uint8_t kind;
+    uint8_t initial;
+    uint32_t phon;
+    uint32_t df;          /* forms that hold it */
+    float w;              /* weight (kind x rarity) */
+    uint8_t joined;       /* a join of two adjacent tokens of a name, for run-together queries */
+    uint8_t abjad;        /* seen only in names romanised from Arabic or Hebrew script */
+    uint8_t syllabic;     /* seen only in names romanised from Han or Hangul */
+    uint8_t seen;         /* build: 1 abjad, 2 syllabic, 4 other forms it was seen in */
+    uint8_t acronym;      /* the initials of a run of words of names (string marked) */
+    uint32_t mask;        /* pb__letter_mask */
+};
+
+struct pb_form {          /* one form of one name of one entity */
+    uint32_t ent;
+    uint32_t name;        /* the name as listed: offset into ix->strs */
+    uint32_t tok;         /* offset into ix->ftok */
+    uint8_t ntok;
+    uint8_t flags;
+    uint8_t script;
+    uint8_t ninit;        /* single-letter tokens */
+    uint8_t schema;       /* its entity's schema (a copy, for locality) */
+    float wsum;           /* sum of the weights of its distinct tokens */
+};
+
+struct pb_ent {
+    uint32_t id, caption, datasets;  /* offsets into ix->strs */
+    uint32_t dsmask_off;             /* offset into ix->dsmask (ix->dswords words) */
+    uint32_t dates, ndates;          /* into ix->dates: YYYYMMDD with 00 for unknown parts */
+    uint32_t ctry, nctry;            /* into ix->ctry: ids in ix->countries */
+    uint32_t ids, nids;              /* into ix->idv: ids in ix->idents */
+    uint8_t schema;                  /* index into pb__schemas */
+};
+
+struct pb_delslot {
+    uint64_t key;
+    uint32_t off, len;   /* tokens in del_tok */
+};
+
+struct pb_scratch;
+
+struct probity_index {
+    /* strings: names as listed, entity ids, captions */
+    char *strs;
+    size_t nstrs, capstrs;
+    struct pb_strtab toks;           /* token strings */
+    struct pb_itok *tok;             /* by token id */
+    size_t ntok;
+    uint32_t *cps;                   /* code points of all tokens */
+    size_t ncps, capcps;
+    struct pb_form *form;
+    size_t nform;
+    uint8_t *tlen;                   /* per token: code points (capped at 255), for cheap filters */
+    uint8_t *fninit, *fschema;       /* per form: initials (capped at 255) and schema id */
+    uint32_t *ftok;                  /* token ids of forms, in order */
+    size_t nftok;
+    struct pb_ent *ent;
+    size_t nent;
+    size_t nnames;                   /* names (aliases included) before forms */
+    /* postings: token -> forms (CSR) */
+    uint32_t *post_start, *post;
+    /* deletion neighbourhoods: hash of a token with up to k code points deleted -> tokens */
+    struct pb_delslot *del;          /* open addressing table of variant hashes (key 0 = empty) */
+    size_t ndel_slots;
+    uint32_t *del_tok;
+    size_t ndel;
+    /* phonetic hash -> tokens: sorted pairs */
+    uint64_t *phon;                  /* (hash << 32) | token id, sorted */
+    size_t nphon;
+    /* evidence */
+    uint32_t *dates;
+    size_t ndates;
+    struct pb_strtab countries;
+    uint32_t *ctry;
+    size_t nctry;
+    struct pb_strtab idents;
+    uint32_t *idv;
+    size_t nidv;
+    uint32_t *ident_start, *ident_ent;  /* identifier -> entities (CSR) */
+    /* datasets */
+    struct pb_strtab datasets;
+    struct pb_strtab schemas;        /* schema names; pb_ent.schema is an id here */
+    uint64_t *dsmask;
+    size_t dswords, ndsmask;
+    double wmax;                     /* largest token weight */
+    double winit_max;                /* largest weight of an initial */
+    /* per-thread query scratch, reused */
+    pthread_mutex_t lock;
+    struct pb_scratch *free_scratch;
+};
+
+/* Non-zero if a query of schema qs (NULL or "any": every schema) may match an entity of
+ * schema es: the same schema, one descending from the other, or two organisation schemata. */
+int pb__schema_compatible(const char *qs, const char *es);
+/* Flags for pb_name_forms for a schema (NULL: unknown). */
+int pb__schema_name_flags(const char *s);
+/* Tokens of the deletion index under variant hash h: *n of them at the returned pointer. */
+const uint32_t *pb__del_lookup(const struct probity_index *ix, uint64_t h, uint32_t *n);
+/* Release the query scratch buffers held by the index. */
+void pb__scratch_free_all(struct probity_index *ix);
+
+/* ---- scoring ---- */
+struct pb_qtok {          /* a token of one query form */
+    struct pb_tokinfo ti;
+    const char *str;
+    double w;
+    uint32_t id;          /* index token id or UINT32_MAX */
+};
+
+/* A form ready for scoring: tokens with weights. */
+struct pb_sform {
+    struct pb_tokinfo ti[PB_MAX_TOKENS];
+    const char *str[PB_MAX_TOKENS];
+    double w[PB_MAX_TOKENS];
+    uint32_t id[PB_MAX_TOKENS];  /* index token id or UINT32_MAX */
+    int n;
+    int orig;                    /* an original-script form */
+    int script;
+};
+
+/* Pairwise similarity source: either computed or looked up in query neighbourhoods. */
+typedef double (*pb_sim_fn)(void *ctx, const struct pb_sform *q, int qi, const struct pb_sform *n, int nj);
+
+/* Score query form q against name form n; kind is PB_NAME_ORG (word order counts),
+ * PB_NAME_PERSON (every word is a name part) or 0.
+ * The alignment and name-score details go to *hit when not NULL. Returns the name score. */
+double pb__score_forms(const struct pb_sform *q, const struct pb_sform *n, int kind, pb_sim_fn sim,
+                       void *simctx, struct probity_hit *hit);
+/* Initials of the run of words of f starting at j that has len words other than stop
+ * words, into out[len + 1]; returns the run's length in tokens, or 0 if there is none. */
+int pb__acronym_run(const struct pb_sform *f, int j, size_t len, char *out);
+/* Default pairwise similarity: pb__tok_sim. */
+double pb__sim_direct(void *ctx, const struct pb_sform *q, int qi, const struct pb_sform *n, int nj);
+
+/* Prepare a form string ("tok tok tok") into f, with token weights from ix (or uniform
+ * rarity when ix is NULL). cps must hold room for the code points of the form. Returns the
+ * number of tokens. */
+int pb__sform_prepare(const struct probity_index *ix, const char *form, int orig, int script,
+                      struct pb_sform *f, uint32_t *cps, size_t cpcap);
+
+/* probity_screen without the index: every name of the index is scored (the baseline that
+ * candidate generation is tested and measured against). */
+int pb__screen_brute(const struct probity_index *ix, const struct probity_query *q, struct probity_result *out,
+                     struct probity_error *err);
+/* Non-zero for a form romanised from a script that does not write short vowels. */
+int pb__abjad_form(int script, int orig);
+/* The script the engine treats a name as written in, from pb_name_forms' script. */
+int pb__script_of(int script, const char *name);
+/* Non-zero for a form of a Han or Hangul name, in the script or romanised: its tokens
+ * are syllables, compared exactly. */
+int pb__syllabic_form(int script, int orig);
+/* The names in one value: "A; B; C" (a list), or alternatives written "A/B" (two or more
+ * letters on each side of the slash, two or more words in each part): the parts, each a
+ * malloc'd string, into out[max]; returns their number (0 when the value is one name). */
+size_t pb__name_parts(const char *name, char **out, size_t max);
+/* Rewrite runs of English number words in a form as digits ("forty four" -> "44",
+ * "first" -> "1"), in place. */
+void pb__number_words(char *form);
+/* Copy src into dst[size], cut at a UTF-8 character boundary; returns dst. */
+char *pb__copy(char *dst, size_t size, const char *src);
+/* Normalise an identifier for comparison (upper case letters and digits only) into out. */
+void pb__ident_norm(const char *in, char *out, size_t size);
+/* Parse YYYY[-MM[-DD]] into YYYYMMDD with zero parts; 0 if not a date. */
+uint32_t pb__date_pack(const char *s);
+
+#endif
