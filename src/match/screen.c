@@ -875,7 +875,7 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
         if (!code || !*code || strlen(code) >= sizeof(low))
             return pb__err(err, PROBITY_EINVAL, NULL, 0, 0, "unknown country '%s' (an ISO code such as RU, or a name)",
                            c);
-        for (n = 0; code[n]; n++)
+        for (n = 0; code[n] && n + 1 < sizeof(low); n++)
             low[n] = (char)(code[n] >= 'A' && code[n] <= 'Z' ? code[n] + 32 : code[n]);
         low[n] = 0;
         if (n != 2 && n != 3 && !pb__country_code(c))
