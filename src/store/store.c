@@ -630,29 +630,41 @@ int probity_store_version_files(struct probity_store *st, int64_t vid, probity_f
     return rc;
 }
 
-/* Fill `e` with the statements of (vid, id). */
-static int read_entity(struct probity_store *st, int64_t vid, const char *id, const char *schema,
-                       struct probity_entity *e, struct probity_error *err)
+/* Fill `e` with the statements of (vid, id). `q` is a prepared statement to reuse, or NULL
+ * to prepare one for this call (walks over many entities pass their own). */
+static int read_entity_with(struct probity_store *st, sqlite3_stmt *q, int64_t vid, const char *id,
+                            const char *schema, struct probity_entity *e, struct probity_error *err)
 {
-    sqlite3_stmt *s;
-    int rc = probity_entity_reset(e, id, schema);
+    sqlite3_stmt *s = q;
+    int rc = probity_entity_reset(e, id, schema), step;
     if (rc)
         return pb__err(err, rc, NULL, 0, 0, "out of memory");
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT prop, value FROM statement WHERE version = ?1 AND entity = ?2"
-                           " ORDER BY prop, value",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (!s && sqlite3_prepare_v2(st->db,
+                                 "SELECT prop, value FROM statement WHERE version = ?1 AND entity = ?2"
+                                 " ORDER BY prop, value",
+                                 -1, &s, NULL) != SQLITE_OK)
         return sqlerr(st, err, "read entity");
     sqlite3_bind_int64(s, 1, vid);
-    sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-    while (sqlite3_step(s) == SQLITE_ROW)
+    sqlite3_bind_text(s, 2, id, -1, SQLITE_TRANSIENT);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
         if ((rc = probity_entity_add(e, (const char *)sqlite3_column_text(s, 0),
                                      (const char *)sqlite3_column_text(s, 1)))) {
             rc = pb__err(err, rc, NULL, 0, 0, "read entity: %s", probity_strerror(rc));
             break;
         }
-    sqlite3_finalize(s);
+    if (!rc && step != SQLITE_DONE)
+        rc = sqlerr(st, err, "read entity");
+    if (q)
+        sqlite3_reset(s);
+    else
+        sqlite3_finalize(s);
     return rc;
+}
+
+static int read_entity(struct probity_store *st, int64_t vid, const char *id, const char *schema,
+                       struct probity_entity *e, struct probity_error *err)
+{
+    return read_entity_with(st, NULL, vid, id, schema, e, err);
 }
 
 int probity_store_get(struct probity_store *st, const char *id, struct probity_entity *out, char *dataset,
@@ -682,11 +694,19 @@ static int each_entity(struct probity_store *st, sqlite3_stmt *s, probity_entity
                        struct probity_error *err)
 {
     struct probity_entity e;
+    sqlite3_stmt *q = NULL;
     int rc = 0, step;
     probity_entity_init(&e);
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT prop, value FROM statement WHERE version = ?1 AND entity = ?2"
+                           " ORDER BY prop, value",
+                           -1, &q, NULL) != SQLITE_OK) {
+        sqlite3_finalize(s);
+        return sqlerr(st, err, "read entities");
+    }
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if ((rc = read_entity(st, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
-                              (const char *)sqlite3_column_text(s, 2), &e, err)))
+        if ((rc = read_entity_with(st, q, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+                                   (const char *)sqlite3_column_text(s, 2), &e, err)))
             break;
         if ((rc = cb(ctx, &e, (const char *)sqlite3_column_text(s, 3))))
             break;
@@ -694,6 +714,7 @@ static int each_entity(struct probity_store *st, sqlite3_stmt *s, probity_entity
     if (!rc && step != SQLITE_DONE)
         rc = sqlerr(st, err, "read entities");
     probity_entity_release(&e);
+    sqlite3_finalize(q);
     sqlite3_finalize(s);
     return rc;
 }
