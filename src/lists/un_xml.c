@@ -78,7 +78,22 @@ static void alias(struct un *u, const xmlNode *a)
         else if (pb_startswith_ci(q, "f.k.a"))
             prop = "previousName";
     }
-    pb__xml_add(&u->x, &u->e, prop, name);
+    /* the list sometimes gives several spellings in one ALIAS_NAME, separated by ';' */
+    if (name && strchr(name, ';')) {
+        const char *p = name;
+        while (*p) {
+            const char *end = strchr(p, ';');
+            size_t n = end ? (size_t)(end - p) : strlen(p);
+            char *one = pb_strndup(p, n);
+            if (one) {
+                pb__xml_add(&u->x, &u->e, prop, one);
+                free(one);
+            }
+            p += n + (end ? 1 : 0);
+        }
+    } else {
+        pb__xml_add(&u->x, &u->e, prop, name);
+    }
     /* a birth date or place given with an alias is still the person's */
     pb__xml_add_date(&u->x, &u->e, "birthDate", ctxt(u, a, "DATE_OF_BIRTH"));
     pb_buf_reset(&u->b);
