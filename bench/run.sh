@@ -26,3 +26,6 @@ FTM=$OUT/ftm_${MB}mb.ftm.json
 
 # The bundled lists, as `make demo` loads them.
 "$BUILD/bench_lists_load" "$ROOT" "${BENCH_RUNS_LISTS:-5}"
+
+# Documents: ingest of a corpus recombined from the real documents, search latency, size.
+"$BUILD/bench_docs" "$SHARED/corpus" "${BENCH_DOCS:-100000}" "$OUT/docs" 2

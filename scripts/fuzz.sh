@@ -15,7 +15,13 @@ for f in "$BUILD"/fuzz_*; do
         *ofac_xml*) cp "$SHARED"/data/lists/ofac_xml_format_samples/*.xml "$corpus"/ 2>/dev/null || true ;;
         *un_xml*) head -c 20000 "$SHARED"/data/lists/un_sc/2026-02-27/consolidated.xml >"$corpus/un-head.xml" 2>/dev/null || true ;;
         *ftm*) cp "$SHARED"/data/lists/opensanctions_ftm/yente_t1_entities.ftm.json "$corpus"/ 2>/dev/null || true ;;
+        *ofac_csv*) cp "$SHARED"/data/lists/ofac_sdn/watchman_mini/sdn.csv "$corpus"/ 2>/dev/null || true ;;
         *csv*) cp "$SHARED"/data/lists/us_csl/*.csv "$SHARED"/data/lists/ofac_sdn/watchman_mini/*.csv "$corpus"/ 2>/dev/null || true ;;
+        *names*) printf 'Xi Jinping' >"$corpus/a"; printf '\xe4\xb9\xa0\xe8\xbf\x91\xe5\xb9\xb3' >"$corpus/b"
+                 printf 'OOO Romashka' >"$corpus/c"; printf 'Abd al-Rahman bin Ali' >"$corpus/d" ;;
+        *query*) printf '"public security" OR bureau* -police lang:en' >"$corpus/a" ;;
+        *extract_html*) cp "$SHARED"/corpus/0[1-3]*.html "$corpus"/ 2>/dev/null || true ;;
+        *extract_text*) cp "$SHARED"/corpus/1[5-7]*.txt "$corpus"/ 2>/dev/null || true ;;
     esac
     echo "== $name ($SECONDS_EACH s)"
     if ! "$f" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -max_len=65536 "$corpus" >"$BUILD/$name.log" 2>&1; then
