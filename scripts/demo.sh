@@ -22,5 +22,11 @@ echo "== a first screening (exact, normalised names; the fuzzy engine is 'probit
 "$PROBITY" --db "$DB" lookup "Xinjiang Public Security Bureau" "Banco Nacional de Cuba" \
     "Korea Mining Development Trading Corporation" "Tuniyaz, Erken" "Acme Widgets Ltd"
 echo
+echo "== fuzzy, multilingual screening with explanations"
+"$PROBITY" --db "$DB" screen "Xinjang Public Security Bureau" --limit 3 --explain
+for q in "김정은" "Сергей Аксёнов" "Banko Nacional de Kuba" "Hikvision"; do
+    "$PROBITY" --db "$DB" --quiet screen "$q" --limit 2
+done
+echo
 echo "== one entity with its links"
 "$PROBITY" --db "$DB" show ofac-29159 | head -40
