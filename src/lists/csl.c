@@ -105,26 +105,6 @@ static int next_part(struct csl *c, const char **p, char sep)
     return pb_buf_add(&c->part, s, (size_t)(end - s)) ? -1 : 1;
 }
 
-/* Lower-case ASCII letters and digits with single spaces between words: the form of a
- * name or address that goes into hashed ids, so spelling noise does not split an id. */
-static int norm_into(struct pb_buf *b, const char *s)
-{
-    int space = 0;
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (isalnum(ch) || ch >= 0x80) {
-            if (space && b->len && pb_buf_addc(b, ' '))
-                return -1;
-            space = 0;
-            if (pb_buf_addc(b, (char)tolower(ch)))
-                return -1;
-        } else {
-            space = 1;
-        }
-    }
-    return 0;
-}
-
 static void hex64(char out[17], const void *data, size_t n)
 {
     snprintf(out, 17, "%016llx", (unsigned long long)pb_hash64(data, n));
@@ -176,8 +156,8 @@ static int make_id(struct csl *c, struct pb_buf *id)
     if (digits)
         return pb_buf_addf(id, "csl-%s", num);
     pb_buf_reset(&c->key);
-    if (norm_into(&c->key, cell(c, C_SOURCE)) || pb_buf_addc(&c->key, '\x1f') ||
-        norm_into(&c->key, *num ? num : cell(c, C_NAME)))
+    if (pb__id_fold(&c->key, cell(c, C_SOURCE)) || pb_buf_addc(&c->key, '\x1f') ||
+        pb__id_fold(&c->key, *num ? num : cell(c, C_NAME)))
         return -1;
     hex64(h, c->key.s, c->key.len);
     return pb_buf_addf(id, "csl-%s", h);
@@ -435,7 +415,7 @@ static int load_addresses(struct csl *c)
         while (isspace((unsigned char)*last))
             last++;
         pb_buf_reset(&c->key);
-        if (norm_into(&c->key, text))
+        if (pb__id_fold(&c->key, text))
             return fail_add(c, PROBITY_ENOMEM, "addresses");
         hex64(h, pb_buf_str(&c->key), c->key.len);
         pb_buf_reset(&c->tmp);
@@ -477,7 +457,7 @@ static int vessel_owner(struct csl *c)
     if (!probity_schema_is_a(c->e.schema, "Asset"))
         return put(c, &c->e, "notes", owner, "Vessel owner");
     pb_buf_reset(&c->key);
-    if (norm_into(&c->key, owner))
+    if (pb__id_fold(&c->key, owner))
         return fail_add(c, PROBITY_ENOMEM, "vessel_owner");
     hex64(h, pb_buf_str(&c->key), c->key.len);
     if (pb_buf_addf(&oid, "csl-owner-%s", h) || probity_entity_reset(&c->sub, pb_buf_str(&oid), "LegalEntity")) {

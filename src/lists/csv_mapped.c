@@ -106,25 +106,6 @@ static const char *canonical_prop(const char *name, const char **type)
     return NULL;
 }
 
-/* Name text folded for hashed ids: lower-case ASCII words joined by single spaces. */
-static int norm_into(struct pb_buf *b, const char *s)
-{
-    int space = 0;
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (isalnum(ch) || ch >= 0x80) {
-            if (space && b->len && pb_buf_addc(b, ' '))
-                return -1;
-            space = 0;
-            if (pb_buf_addc(b, (char)tolower(ch)))
-                return -1;
-        } else {
-            space = 1;
-        }
-    }
-    return 0;
-}
-
 static const char *prop_type_any(const char *prop)
 {
     const char *type = NULL;
@@ -472,7 +453,7 @@ static int make_id(struct mapped *m, char **f, size_t nf, const char *schema)
         if (t->kind != TK_ENTITY || !*v)
             continue;
         if (!strcmp(t->prop, "name")) {
-            if (norm_into(&m->key, v) || pb_buf_addc(&m->key, '\x1f'))
+            if (pb__id_fold(&m->key, v) || pb_buf_addc(&m->key, '\x1f'))
                 return oom(m);
         } else if (!dob && !strcmp(t->prop, "birthDate")) {
             dob = v;

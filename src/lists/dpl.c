@@ -60,26 +60,6 @@ static int add_date(struct dpl *d, struct probity_entity *e, const char *prop, c
     return add(d, e, prop, pb_date_iso(value, iso) == 0 ? iso : value);
 }
 
-/* Lower-case ASCII letters and digits with single spaces between words, so that
- * "AL-NASER  AIRLINES" and "AL NASER AIRLINES" give one id. */
-static int norm_into(struct pb_buf *b, const char *s)
-{
-    int space = 0;
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (isalnum(ch) || ch >= 0x80) {
-            if (space && b->len && pb_buf_addc(b, ' '))
-                return -1;
-            space = 0;
-            if (pb_buf_addc(b, (char)tolower(ch)))
-                return -1;
-        } else {
-            space = 1;
-        }
-    }
-    return 0;
-}
-
 static int oom(struct dpl *d)
 {
     return pb__err(d->a->err, PROBITY_ENOMEM, d->path, d->line, 0, "out of memory");
@@ -103,7 +83,7 @@ static int load_row(struct dpl *d)
     /* id: name and the whole address */
     pb_buf_reset(&d->key);
     for (int k = D_NAME; k <= D_POSTAL; k++)
-        if ((k > D_NAME && pb_buf_addc(&d->key, '\x1f')) || norm_into(&d->key, cell(d, k)))
+        if ((k > D_NAME && pb_buf_addc(&d->key, '\x1f')) || pb__id_fold(&d->key, cell(d, k)))
             return oom(d);
     snprintf(h, sizeof(h), "%016llx", (unsigned long long)pb_hash64(d->key.s, d->key.len));
     pb_buf_reset(&d->tmp);

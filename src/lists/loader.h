@@ -8,6 +8,7 @@
 #include "probity/entity.h"
 #include "probity/error.h"
 #include "probity/lists.h"
+#include "core/core.h"
 
 struct pb_sink {
     /* Store one entity (copied; the loader may reuse it). Returns 0 or an error code
@@ -42,5 +43,10 @@ int pb__load_csv(const struct pb_load_args *a);        /* any CSV with a column 
 /* Country name or code as written in a list -> ISO 3166-1 alpha-2 lower case ("China" ->
  * "cn", "Korea, North" -> "kp"), or NULL when unknown. Static string. */
 const char *pb__country_code(const char *name);
+
+/* Append the form of a name or address that goes into hashed ids: lower-case letters and
+ * digits (bytes >= 0x80 kept) with single spaces between words, so spelling noise (case,
+ * punctuation, spacing) does not split an id. Returns 0 or -1 when out of memory. */
+int pb__id_fold(struct pb_buf *b, const char *s);
 
 #endif
