@@ -1,6 +1,7 @@
 /* probity export: the current entities as FollowTheMoney JSON lines. */
 #include <string.h>
 #include "cli/cli.h"
+#include "probity/evidence.h"
 #include "probity/lists.h"
 
 int cmd_export(struct cli *g, int argc, char **argv)
@@ -23,8 +24,8 @@ int cmd_export(struct cli *g, int argc, char **argv)
             return 2;
         }
     }
-    if (strcmp(format, "ftm") != 0) {
-        fprintf(stderr, "probity export: unknown format '%s' (ftm)\n", format);
+    if (strcmp(format, "ftm") != 0 && strcmp(format, "graphml") != 0) {
+        fprintf(stderr, "probity export: unknown format '%s' (ftm, graphml)\n", format);
         return 2;
     }
     if (!(st = cli_open(g, 0)))
@@ -34,8 +35,13 @@ int cmd_export(struct cli *g, int argc, char **argv)
         probity_store_close(st);
         return 1;
     }
-    if (probity_export_ftm(st, dataset, out, &err))
+    if (strcmp(format, "graphml") == 0) {
+        /* the graph of the links extracted from documents, for Gephi and the like */
+        if (probity_export_graphml(st, out, &err))
+            rc = cli_fail(&err);
+    } else if (probity_export_ftm(st, dataset, out, &err)) {
         rc = cli_fail(&err);
+    }
     if (output && fclose(out) != 0) {
         perror(output);
         rc = 1;

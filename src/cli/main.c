@@ -107,6 +107,24 @@ const struct command pb_commands[] = {
      "  --collection C   only this collection\n"
      "  --all            old versions too\n"
      "  --check          check the full-text index, chunks, offsets and pages; exit 1 on problems"},
+    {"extract", cmd_extract, "extract [--collection C] [--doc ID]",
+     "find organisations and the links between them in the ingested documents",
+     "  --collection C   only the documents of this collection\n"
+     "  --doc ID         only this document (id or prefix)"},
+    {"links", cmd_links, "links [ENTITY] [--type T] [--status S] [--json|--csv]",
+     "extracted links with their quotes (of one entity, id or exact name)",
+     "  --type T     supplies, contract_award, partnership, owned_by, subsidiary_of, designated_by, operates\n"
+     "  --status S   pending, accepted or rejected\n"
+     "  --json       one JSON object per link\n"
+     "  --csv        CSV with a header line"},
+    {"review", cmd_review, "review LINK accept|reject|pending [--note TEXT]",
+     "record a judgement on a link; it survives re-extraction", "  --note TEXT   why (kept with the review)"},
+    {"dossier", cmd_dossier, "dossier ENTITY [--format html|md|json] [--out FILE]",
+     "a report on one entity: identity, list hits, documented links with citations, graph",
+     "  --format F   html (default, self-contained), md or json\n"
+     "  --out FILE   write there instead of standard output"},
+    {"eval-links", cmd_eval_links, "eval-links --gold FILE",
+     "recall and precision of the extracted links against a gold file, by language and relation", NULL},
     {"help", cmd_help, "help [COMMAND]", "show help for probity or one command", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };

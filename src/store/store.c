@@ -66,6 +66,22 @@ static const char *const migrations[] = {
     "CREATE INDEX doc_meta_doc ON doc_meta(doc);"
     "CREATE TABLE ingest_issue(collection TEXT NOT NULL, path TEXT NOT NULL, reason TEXT, at TEXT,"
     "  PRIMARY KEY(collection, path)) WITHOUT ROWID;",
+    /* 3: evidence (src/store/evidence.c; docs/internals/evidence.md) */
+    "CREATE TABLE ev_entity(id TEXT PRIMARY KEY, schema TEXT NOT NULL, caption TEXT NOT NULL, key TEXT)"
+    "  WITHOUT ROWID;"
+    "CREATE INDEX ev_entity_key ON ev_entity(key);"
+    "CREATE INDEX ev_entity_caption ON ev_entity(caption);"
+    "CREATE TABLE ev_mention(doc TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,"
+    "  entity TEXT NOT NULL, how TEXT, text TEXT, PRIMARY KEY(doc, start, end)) WITHOUT ROWID;"
+    "CREATE INDEX ev_mention_entity ON ev_mention(entity);"
+    "CREATE TABLE ev_link(id TEXT PRIMARY KEY, doc TEXT NOT NULL, type TEXT NOT NULL, schema TEXT,"
+    "  subject TEXT NOT NULL, subject_caption TEXT, object TEXT NOT NULL, object_caption TEXT,"
+    "  start INTEGER NOT NULL, end INTEGER NOT NULL, page INTEGER, quote TEXT NOT NULL, prefix TEXT,"
+    "  suffix TEXT, cue TEXT, confidence REAL) WITHOUT ROWID;"
+    "CREATE INDEX ev_link_doc ON ev_link(doc);"
+    "CREATE INDEX ev_link_subject ON ev_link(subject);"
+    "CREATE INDEX ev_link_object ON ev_link(object);"
+    "CREATE TABLE ev_review(link TEXT PRIMARY KEY, status TEXT NOT NULL, note TEXT, at TEXT) WITHOUT ROWID;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
