@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "probity/evidence.h"
 #include "core/core.h"
 #include "probity/docs.h"
 
@@ -142,7 +143,7 @@ int cmd_ingest(struct cli *g, int argc, char **argv)
     const char **paths = calloc((size_t)argc, sizeof(char *));
     const char *report = NULL;
     size_t np = 0;
-    int rc = 2;
+    int rc = 2, no_extract = 0;
     memset(&o, 0, sizeof(o));
     memset(&ui, 0, sizeof(ui));
     probity_error_clear(&err);
@@ -152,6 +153,10 @@ int cmd_ingest(struct cli *g, int argc, char **argv)
         const char *a = argv[i], *val;
         if (a[0] != '-' || !a[1]) {
             paths[np++] = a;
+            continue;
+        }
+        if (strcmp(a, "--no-extract") == 0) {
+            no_extract = 1;
             continue;
         }
         if (i + 1 >= argc) {
@@ -243,6 +248,20 @@ int cmd_ingest(struct cli *g, int argc, char **argv)
                sum.skipped, sum.children);
         if ((sum.failed || sum.skipped) && !report)
             printf("(--report FILE lists the failed and skipped files with their reasons)\n");
+    }
+    /* new text: find the organisations and links in it now, as the evidence commands expect */
+    if (!no_extract && (sum.ok || sum.versions)) {
+        struct probity_extract_opts eo;
+        struct probity_extract_summary es;
+        memset(&eo, 0, sizeof(eo));
+        eo.collection = o.collection;
+        if (probity_extract(st, &eo, &es, &err)) {
+            rc = cli_fail(&err);
+            fprintf(stderr, "probity: the documents are ingested; run 'probity extract' again for the links\n");
+            goto out;
+        }
+        if (!g->quiet && !g->json)
+            printf("extract: %ld documents, %ld mentions, %ld links\n", es.documents, es.mentions, es.links);
     }
     rc = 0;
 out:

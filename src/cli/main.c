@@ -88,6 +88,7 @@ const struct command pb_commands[] = {
      "  --max-expanded-size S  limit for bytes expanded from DOCX/ODT/e-mail (default 256M)\n"
      "  --max-pages N        read at most N pages of a PDF (default 5000)\n"
      "  --timeout SECONDS    give up on one file after this long (default 120)\n"
+     "  --no-extract         do not look for organisations and links afterwards (probity extract)\n"
      "The same bytes are never ingested twice; a changed file becomes a new version."},
     {"search", cmd_search, "search QUERY [--collection C] [--lang L] [--type T] [--limit N] [--json]",
      "full-text search of ingested documents: words, \"exact phrases\", OR, NOT, prefix*",
