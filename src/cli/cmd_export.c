@@ -1,6 +1,7 @@
 /* probity export: the current entities as FollowTheMoney JSON lines. */
 #include <string.h>
 #include "cli/cli.h"
+#include "evidence/evidence_int.h"
 #include "probity/evidence.h"
 #include "probity/lists.h"
 
@@ -20,7 +21,7 @@ int cmd_export(struct cli *g, int argc, char **argv)
         else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
             format = argv[++i];
         else {
-            fprintf(stderr, "usage: probity export [--format ftm] [--dataset D] [--output FILE]\n");
+            fprintf(stderr, "usage: probity export [--format ftm|graphml] [--dataset D|evidence] [--output FILE]\n");
             return 2;
         }
     }
@@ -39,7 +40,14 @@ int cmd_export(struct cli *g, int argc, char **argv)
         /* the graph of the links extracted from documents, for Gephi and the like */
         if (probity_export_graphml(st, out, &err))
             rc = cli_fail(&err);
+    } else if (dataset && strcmp(dataset, "evidence") == 0) {
+        /* the evidence is no list dataset: only the documents, mentions and links */
+        if (pb__ev_export_ftm(st, out, &err))
+            rc = cli_fail(&err);
     } else if (probity_export_ftm(st, dataset, out, &err)) {
+        rc = cli_fail(&err);
+    } else if ((!dataset || strcmp(dataset, "evidence") == 0) && pb__ev_export_ftm(st, out, &err)) {
+        /* the documents, mentions and links with their proof follow the list entities */
         rc = cli_fail(&err);
     }
     if (output && fclose(out) != 0) {

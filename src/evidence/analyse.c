@@ -152,7 +152,10 @@ struct men {
     int canon;          /* mention this one is an alias of (itself when a full name) */
     int dropped;
     size_t ge;          /* end of the mention and of the short name in parentheses after it */
+    int kind;           /* MK_* : what the layout made of it */
 };
+
+#define MK_LIST 1       /* the name of a list a document announces ("Covered List") */
 
 struct alias {
     size_t ts, te;      /* the tokens of the alias in the text where it was defined */
@@ -307,6 +310,15 @@ static int sep_space(const struct an *a, size_t i)
         return 0;
     }
     return 1;
+}
+
+/* Is there a `c` between tokens i-1 and i? */
+static int sep_has(const struct an *a, size_t i, char c)
+{
+    const char *s;
+    size_t n;
+    sep(a, i, &s, &n);
+    return memchr(s, c, n) != NULL;
 }
 
 /* Nothing but spaces and the characters of `allowed` between tokens i-1 and i. */
@@ -556,6 +568,12 @@ static int find_rules_en(struct an *a, size_t s0, size_t s1)
                 last = j;
                 continue;
             }
+            /* "ComNet (USA) LLC": a parenthesised word inside a company's name */
+            if (sep_is(a, j, " (") && a->t[j].cap && !a->t[j].mention && j + 1 < s1 && sep_is(a, j + 1, ") ") &&
+                is_legal(a, j + 1) && !a->t[j + 1].mention) {
+                last = ++j;
+                continue;
+            }
             int ok = sep_space(a, j) || sep_is(a, j, "-") ||
                      ((sep_is(a, j, ". ") || sep_is(a, j, ".")) && strlen(N(a, j - 1)) <= 3) ||
                      ((sep_is(a, j, ", ") || sep_is(a, j, "., ") || sep_is(a, j, ",")) && is_legal(a, j)) ||
@@ -771,10 +789,11 @@ static int cue_at(const struct an *a, size_t i, size_t lim)
         return -1;
     for (size_t c = 0; c < lex.ncues; c++) {
         if (pat_at(a, i, lim, &lex.cues[c]) && (best < 0 || lex.cues[c].n > lex.cues[best].n)) {
-            /* Latin cue words must be separated by spaces only */
+            /* Latin cue words must be separated by spaces only, or by the hyphen of a
+             * compound ("wholly-owned subsidiary") */
             int ok = 1;
             for (size_t k = 1; k < lex.cues[c].n && ok; k++)
-                ok = a->t[i + k].cjk || sep_space(a, i + k);
+                ok = a->t[i + k].cjk || sep_space(a, i + k) || sep_is(a, i + k, "-");
             if (ok)
                 best = (int)c;
         }
@@ -990,6 +1009,17 @@ static int coordinated(const struct an *a, const struct men *p, const struct men
     size_t gap = q->ts - p->ge;
     const char *s = a->text + a->t[p->ge - 1].e, *e = a->text + a->t[q->ts].s;
     int comma = 0;
+    if (gap > 1 && gap <= 6 && !a->t[p->ge].cjk && sep_has(a, p->ge, ',')) {
+        /* "A, Thein Win Zaw, and B": a name that is no organisation (a person) in the series */
+        size_t k = p->ge;
+        while (k < q->ts && a->t[k].cap && !a->t[k].mention && sep_only(a, k, ","))
+            k++;
+        if (k == p->ge || !sep_has(a, k, ','))
+            return 0;
+        if (k < q->ts && (strcmp(N(a, k), "and") == 0 || strcmp(N(a, k), "or") == 0))
+            k++;
+        return k == q->ts;
+    }
     if (gap > 1)
         return 0;
     if (gap == 1) {
@@ -1031,7 +1061,8 @@ static size_t group_right(const struct an *a, int *idx, size_t k, size_t nidx, i
     return n;
 }
 
-static int emit_link(struct an *a, struct emit *em, size_t sk, int subj, int obj, const struct pat *cue, double conf)
+static int emit_link_at(struct an *a, struct emit *em, size_t sk, int subj, int obj, const struct pat *cue,
+                        double conf, size_t qs, size_t qe)
 {
     struct probity_found_link l;
     char cue_text[128];
@@ -1064,11 +1095,16 @@ static int emit_link(struct an *a, struct emit *em, size_t sk, int subj, int obj
     l.type = cue->a;
     l.subject = &em->pm[subj];
     l.object = &em->pm[obj];
-    l.start = a->sentb[2 * sk];
-    l.end = a->sentb[2 * sk + 1];
+    l.start = qs;
+    l.end = qe;
     l.cue = cue_text;
     l.confidence = conf < 0.2 ? 0.2 : conf > 0.99 ? 0.99 : conf;
     return em->on_link(em->ctx, &l);
+}
+
+static int emit_link(struct an *a, struct emit *em, size_t sk, int subj, int obj, const struct pat *cue, double conf)
+{
+    return emit_link_at(a, em, sk, subj, obj, cue, conf, a->sentb[2 * sk], a->sentb[2 * sk + 1]);
 }
 
 static int links_in_sentence(struct an *a, struct emit *em, size_t sk, int *idx, size_t nidx)
@@ -1111,7 +1147,16 @@ static int links_in_sentence(struct an *a, struct emit *em, size_t sk, int *idx,
         if (passive) {
             int obj = -1;
             double conf = 0.75;
-            if (before < 0 || (!a->t[i].cjk && i - a->m[idx[before]].ge > 4)) {
+            /* "A, B and C, which are three targets previously designated by X": the relative
+             * pronoun right after the names carries them to the verb */
+            int relative = before >= 0 && !a->t[i].cjk && i - a->m[idx[before]].ge <= 8 &&
+                           a->m[idx[before]].ge < i && sep_has(a, a->m[idx[before]].ge, ',') &&
+                           (strcmp(N(a, a->m[idx[before]].ge), "which") == 0 ||
+                            strcmp(N(a, a->m[idx[before]].ge), "that") == 0);
+            if (relative)
+                for (size_t k = a->m[idx[before]].ge + 1; k < i; k++)
+                    relative &= !a->t[k].mention && strcmp(N(a, k), "which") && strcmp(N(a, k), "that");
+            if (before < 0 || (!a->t[i].cjk && i - a->m[idx[before]].ge > 4 && !relative)) {
                 if (after < 0 || a->t[i].cjk || a->m[idx[after]].ts > ce + 4 || a->authority < 0)
                     continue;
                 int by = 0;
@@ -1193,6 +1238,473 @@ static int links_in_sentence(struct an *a, struct emit *em, size_t sk, int *idx,
     return 0;
 }
 
+/* ---- links stated by layout ----
+ *
+ * Lists, tables and forms state links without a sentence: a page that announces a list
+ * ("Covered List", "Cuba Restricted List") and then gives one organisation per line or per
+ * table cell designates each of them; a heading "Subentities of X" makes the items under it
+ * parts of X; a form of "Label: value" lines names a supplier ("Source of Supply:") and the
+ * body it supplies ("Mandatory for:", "Contracting Activity:"). The stored text keeps one
+ * block per line, so lines stand for list items and table cells. */
+
+#define ITEM_MAX_TOKENS 16   /* a longer line is a paragraph, not a list item or a heading */
+
+struct line {
+    size_t ts, te;      /* tokens */
+    size_t bs, be;      /* bytes, without the line break and trailing spaces */
+};
+
+enum { FIELD_NONE, FIELD_SUPPLIER, FIELD_FOR, FIELD_BUYER };
+
+static int lines_of(const struct an *a, struct line **out, size_t *nout)
+{
+    struct line *l = NULL;
+    size_t cap = 0, k = 0;
+    for (size_t i = 0; i < a->nt; i++) {
+        if (i > 0 && !sep_has(a, i, '\n') && !sep_has(a, i, '\f'))
+            continue;
+        if (k == cap) {
+            cap = cap ? cap * 2 : 64;
+            struct line *p = realloc(l, cap * sizeof(*p));
+            if (!p) {
+                free(l);
+                return PROBITY_ENOMEM;
+            }
+            l = p;
+        }
+        if (k)
+            l[k - 1].te = i;
+        l[k++].ts = i;
+    }
+    if (k)
+        l[k - 1].te = a->nt;
+    for (size_t j = 0; j < k; j++) {
+        size_t be = a->t[l[j].te - 1].e;
+        while (be < a->len && a->text[be] != '\n' && a->text[be] != '\f')
+            be++;
+        while (be > a->t[l[j].te - 1].e && (a->text[be - 1] == ' ' || a->text[be - 1] == '\t' ||
+                                             a->text[be - 1] == '\r'))
+            be--;
+        l[j].bs = a->t[l[j].ts].s;
+        l[j].be = be;
+    }
+    *out = l;
+    *nout = k;
+    return 0;
+}
+
+static char last_char(const struct an *a, const struct line *l)
+{
+    return l->be > l->bs ? a->text[l->be - 1] : 0;
+}
+
+/* "Label: value": the first token of the value, 0 when the line is no field. */
+static size_t field_value(const struct an *a, const struct line *l)
+{
+    for (size_t i = l->ts + 1; i < l->te && i <= l->ts + 8; i++) {
+        if (a->t[i].cjk)
+            return 0;
+        if (sep_has(a, i, ':'))
+            return a->t[l->ts].cap ? i : 0;
+    }
+    return 0;
+}
+
+/* What a field's label says of the party in its value. */
+static int field_class(const struct an *a, size_t ts, size_t vs)
+{
+    static const char *const supplier[] = {"supplier", "suppliers", "vendor", "vendors", "contractor",
+                                           "contractors", "awardee", "manufacturer", "grantee", NULL};
+    static const char *const buyer[] = {"contracting", "ordering", "customer", "purchaser", "buyer",
+                                        "procuring", NULL};
+    int source = 0, supply = 0, cls = FIELD_NONE;
+    for (size_t i = ts; i < vs; i++) {
+        const char *w = N(a, i);
+        for (size_t k = 0; supplier[k]; k++)
+            if (strcmp(w, supplier[k]) == 0)
+                return FIELD_SUPPLIER;
+        source |= strcmp(w, "source") == 0 || strcmp(w, "sources") == 0;
+        supply |= strcmp(w, "supply") == 0;
+        for (size_t k = 0; buyer[k]; k++)
+            if (strcmp(w, buyer[k]) == 0)
+                cls = FIELD_BUYER;
+    }
+    if (source && supply)
+        return FIELD_SUPPLIER;
+    if (vs > ts + 1 && strcmp(N(a, vs - 1), "for") == 0)
+        return FIELD_FOR;
+    return cls;
+}
+
+/* The mention starting at token i (or one token later), -1 when none. */
+static int mention_at(const struct an *a, size_t i, size_t lim)
+{
+    for (size_t k = i; k < lim && k <= i + 1; k++) {
+        int m = a->t[k].mention - 1;
+        if (m >= 0 && a->m[m].ts == k)
+            return m;
+        if (a->t[k].cap || a->t[k].cjk)
+            break;   /* only an article or a number may stand before the name */
+    }
+    return -1;
+}
+
+/* In a short heading "Subentities of X", the token after "of"; 0 when there is none. */
+static size_t parts_word(const struct an *a, const struct line *l)
+{
+    static const char *const parts[] = {"subentities", "subentity", "subsidiaries", "affiliates", "subunits",
+                                        "subordinates", "entities", NULL};
+    if (l->te - l->ts > 8)
+        return 0;
+    for (size_t i = l->ts; i + 2 < l->te; i++)
+        for (size_t k = 0; parts[k]; k++)
+            if (strcmp(N(a, i), parts[k]) == 0 && strcmp(N(a, i + 1), "of") == 0)
+                return i + 2;
+    return 0;
+}
+
+/* Does the line say that the list restricts or designates ("Covered List", "Date of
+ * Inclusion", "Restricted Entities")? An equipment list or a mailing list does not. */
+static int restrictive_line(const struct an *a, const struct line *l)
+{
+    static const char *const w[] = {"covered", "restricted", "restriction", "restrictions", "entity", "entities",
+                                    "denied", "sanctions", "sanctioned", "designated", "designation", "inclusion",
+                                    "prohibited", "debarred", "debarment", "excluded", "exclusion", "unverified",
+                                    "blocked", "unreliable", "blacklist", "watchlist", "embargo", NULL};
+    for (size_t i = l->ts; i < l->te; i++)
+        for (size_t k = 0; w[k]; k++)
+            if (strcmp(N(a, i), w[k]) == 0)
+                return 1;
+    return 0;
+}
+
+/* Before the mentions are ordered: the names of announced lists, and the parties of form
+ * fields that no rule recognised ("Source of Supply: Alphapointe, Kansas City, MO"). */
+static int find_layout_names(struct an *a)
+{
+    struct line *l = NULL;
+    size_t nl = 0;
+    int rc;
+    if ((rc = lines_of(a, &l, &nl)))
+        return rc;
+    for (size_t j = 0; j < nl; j++) {
+        size_t ts = l[j].ts, te = l[j].te, vs;
+        if (te - ts <= 14 && last_char(a, &l[j]) != '.') {
+            for (size_t k = ts + 1; k < te; k++) {
+                if (a->t[k].cjk || !a->t[k].cap || strcmp(N(a, k), "list") || a->t[k].mention ||
+                    !a->t[k - 1].cap || !sep_space(a, k))
+                    continue;
+                size_t s = k - 1;
+                while (s > ts && k - s < 5 && a->t[s - 1].cap && !a->t[s - 1].mention && sep_space(a, s) &&
+                       !is_date_word(N(a, s - 1)))
+                    s--;
+                while (s < k && is_pronoun(N(a, s)))
+                    s++;
+                if (s == k || !free_span(a, s, k + 1) || !restrictive_line(a, &l[j]))
+                    continue;
+                if ((rc = add_mention(a, s, k + 1, -1, "Organization", "rule", -1)))
+                    goto out;
+                a->m[a->nm - 1].kind = MK_LIST;
+                break;
+            }
+        }
+        /* "Additional Subentities of Beta Shipping Co" read as one name: the name is X */
+        size_t px = parts_word(a, &l[j]);
+        int pm = px ? a->t[px].mention - 1 : -1;
+        if (pm >= 0 && a->m[pm].ts < px && a->m[pm].te == te && a->m[pm].canon == pm && a->m[pm].gz < 0) {
+            const char *sc = span_head(a, px, te);
+            a->m[pm].dropped = 1;
+            for (size_t k = a->m[pm].ts; k < a->m[pm].te; k++)
+                a->t[k].mention = 0;
+            if ((rc = add_mention(a, px, te, -1, sc ? sc : "Organization", "rule", -1)))
+                goto out;
+        }
+        if ((vs = field_value(a, &l[j])) && field_class(a, ts, vs) == FIELD_SUPPLIER && vs < te && a->t[vs].cap &&
+            !a->t[vs].mention) {
+            size_t e = vs + 1;
+            while (e < te && e - vs < 10 && !sep_has(a, e, ',') && !sep_has(a, e, ';') && !a->t[e].mention)
+                e++;
+            if ((rc = add_mention(a, vs, e, -1, "Organization", "rule", -1)))
+                goto out;
+        }
+    }
+out:
+    free(l);
+    return rc;
+}
+
+/* Layout gives no sentence to check a name against: leave out a category heading that looks
+ * like a name ("Holding Companies") and a short name that the document only defines later. */
+static int trusted_item(const struct an *a, int m)
+{
+    const struct men *p = &a->m[m];
+    const char *last = N(a, p->te - 1);
+    size_t n = strlen(last);
+    if (p->te - p->ts <= 2 && p->gz < 0 && head_en(a, p->te - 1) && n > 3 && last[n - 1] == 's')
+        return 0;
+    if (strcmp(p->how, "alias") == 0 && a->m[p->canon].ts > p->ts)
+        return 0;
+    return 1;
+}
+
+/* A line that can be a list item or a heading: short, and no sentence (a full stop ends a
+ * sentence, unless it ends an abbreviation: "Inc.", "S.A."). */
+static int short_line(const struct an *a, const struct line *l)
+{
+    char c = last_char(a, l);
+    return l->te > l->ts && l->te - l->ts <= ITEM_MAX_TOKENS && c != ':' && c != ',' && c != ';' &&
+           !(c == '.' && !is_legal(a, l->te - 1) && !(strlen(N(a, l->te - 1)) <= 2 && sep_is(a, l->te - 1, ".")));
+}
+
+/* A list item: the line is an organisation's name, maybe after its acronym and a dash,
+ * maybe followed by a short remark ("(Real Estate)", "Effective July 14, 2025"); a line
+ * next to it is short too (one name alone between paragraphs is a caption, not a list). */
+static int item_mention(const struct an *a, const struct line *l, size_t j, size_t nl)
+{
+    int m;
+    if (!short_line(a, &l[j]) || !((j > 0 && short_line(a, &l[j - 1])) || (j + 1 < nl && short_line(a, &l[j + 1]))))
+        return -1;
+    l = &l[j];
+    m = a->t[l->ts].mention - 1;
+    if (m < 0 || a->m[m].ts != l->ts || !trusted_item(a, m))
+        return -1;
+    if (l->te - a->m[m].ge > 4 && !sep_has(a, a->m[m].ge, '(') && !sep_is(a, a->m[m].ge, " \xE2\x80\x94 ") &&
+        !sep_is(a, a->m[m].ge, " \xE2\x80\x93 "))
+        return -1;
+    return m;
+}
+
+/* "equipment produced by X", "services provided by X": the party a table cell is about. */
+static int cell_party(const struct an *a, const struct line *l)
+{
+    static const char *const verbs[] = {"produced", "provided", "supplied", "manufactured", "operated", "offered",
+                                        "sold", "made", "developed", NULL};
+    for (size_t i = l->ts + 1; i + 1 < l->te; i++) {
+        if (strcmp(N(a, i), "by"))
+            continue;
+        for (size_t k = i; k-- > l->ts && k + 4 >= i;)
+            for (size_t v = 0; verbs[v]; v++)
+                if (strcmp(N(a, k), verbs[v]) == 0) {
+                    int m = a->t[i + 1].mention - 1;
+                    return m >= 0 && a->m[m].ts == i + 1 ? m : -1;
+                }
+    }
+    return -1;
+}
+
+/* A heading "Additional Subentities of X": the mention of X, -1 when the line is none, -2
+ * when X is not a name that can be trusted (the items under it are then left alone). */
+static int parts_heading(const struct an *a, const struct line *l)
+{
+    size_t x = parts_word(a, l);
+    int m;
+    if (!x)
+        return -1;
+    m = a->t[x].mention - 1;
+    if (m >= 0 && a->m[m].ts == x && a->m[m].te == l->te && a->m[m].kind != MK_LIST && trusted_item(a, m))
+        return m;
+    return -2;
+}
+
+static int form_links(struct an *a, struct emit *em, const struct line *l, size_t nl)
+{
+    int rc;
+    for (size_t j = 0; j < nl; j++) {
+        size_t vs = field_value(a, &l[j]), fv;
+        int subj, obj_for = -1, obj_buy = -1, cls;
+        if (!vs || field_class(a, l[j].ts, vs) != FIELD_SUPPLIER || (subj = mention_at(a, vs, l[j].te)) < 0)
+            continue;
+        /* the record: field lines around this one, up to the next supplier */
+        for (size_t k = j; k-- > 0 && k + 4 >= j;) {
+            if (!(fv = field_value(a, &l[k])) || (cls = field_class(a, l[k].ts, fv)) == FIELD_SUPPLIER)
+                break;
+            if (cls == FIELD_FOR && obj_for < 0)
+                obj_for = mention_at(a, fv, l[k].te);
+            else if (cls == FIELD_BUYER && obj_buy < 0)
+                obj_buy = mention_at(a, fv, l[k].te);
+        }
+        for (size_t k = j + 1; k < nl && k <= j + 3; k++) {
+            if (!(fv = field_value(a, &l[k])) || (cls = field_class(a, l[k].ts, fv)) == FIELD_SUPPLIER)
+                break;
+            if (cls == FIELD_FOR && obj_for < 0)
+                obj_for = mention_at(a, fv, l[k].te);
+            else if (cls == FIELD_BUYER && obj_buy < 0)
+                obj_buy = mention_at(a, fv, l[k].te);
+        }
+        int obj = obj_for >= 0 ? obj_for : obj_buy;
+        if (obj < 0)
+            continue;
+        struct pat cue;
+        memset(&cue, 0, sizeof(cue));
+        for (size_t k = l[j].ts; k < vs && cue.n < MAX_PAT; k++)
+            cue.tok[cue.n++] = (char *)N(a, k);
+        cue.a = "supplies";
+        em->nseen = 0;
+        if ((rc = emit_link_at(a, em, a->ns + j, subj, obj, &cue, 0.7, l[j].bs, l[j].be)))
+            return rc;
+    }
+    return 0;
+}
+
+static int list_links(struct an *a, struct emit *em, const struct line *l, size_t nl)
+{
+    static struct pat listed = {{"listed"}, 1, "designated_by", "layout"};
+    static struct pat part = {{"subentity", "of"}, 2, "subsidiary_of", "layout"};
+    int list = -1, parent = -1, rc;
+    size_t j = 0;
+    for (size_t k = 0; k < a->nm && list < 0; k++)
+        if (a->m[k].kind == MK_LIST)
+            list = (int)k;
+    if (list < 0)
+        return 0;
+    while (j < nl && l[j].te <= a->m[list].ts)
+        j++;
+    for (j++; j < nl; j++) {
+        int m, h, has_list = 0;
+        for (size_t i = l[j].ts; i < l[j].te; i++)
+            has_list |= a->t[i].mention && a->m[a->t[i].mention - 1].kind == MK_LIST;
+        if (has_list || field_value(a, &l[j])) {
+            parent = -1;
+            continue;
+        }
+        if ((h = parts_heading(a, &l[j])) != -1) {
+            parent = h;
+            continue;
+        }
+        em->nseen = 0;
+        if (parent == -2)
+            continue;
+        if ((m = cell_party(a, &l[j])) >= 0) {
+            if ((rc = emit_link_at(a, em, a->ns + j, m, list, &listed, 0.6, l[j].bs, l[j].be)))
+                return rc;
+        } else if ((m = item_mention(a, l, j, nl)) >= 0) {
+            if ((rc = emit_link_at(a, em, a->ns + j, m, parent >= 0 ? parent : list, parent >= 0 ? &part : &listed,
+                                   0.6, l[j].bs, l[j].be)))
+                return rc;
+        }
+        if (l[j].te - l[j].ts > ITEM_MAX_TOKENS) {
+            parent = -1;   /* a paragraph ends the section */
+        }
+    }
+    return 0;
+}
+
+/* Is the word the head of a unit (0), of a body that has units (1), or neither (-1)? */
+static int body_rank(const char *w)
+{
+    static const char *const unit[] = {"office", "bureau", "division", "directorate", "branch", "section", "unit",
+                                       NULL};
+    static const char *const body[] = {"agency", "department", "ministry", "commission", "administration",
+                                       "authority", NULL};
+    for (size_t k = 0; unit[k]; k++)
+        if (strcmp(w, unit[k]) == 0)
+            return 0;
+    for (size_t k = 0; body[k]; k++)
+        if (strcmp(w, body[k]) == 0)
+            return 1;
+    return -1;
+}
+
+/* The mention that is the whole line, -1 when none. */
+static int whole_line(const struct an *a, const struct line *l)
+{
+    int m = a->t[l->ts].mention - 1;
+    return m >= 0 && a->m[m].ts == l->ts && a->m[m].te == l->te ? m : -1;
+}
+
+/* A letterhead: a body on one line and one of its units alone on the next ("Defense
+ * Advanced Research Projects Agency" over "Information Innovation Office"). */
+static int letterhead_links(struct an *a, struct emit *em, const struct line *l, size_t nl)
+{
+    static struct pat under = {{"letterhead"}, 1, "subsidiary_of", "layout"};
+    int rc;
+    for (size_t j = 1; j < nl; j++) {
+        int top = whole_line(a, &l[j - 1]), sub = whole_line(a, &l[j]);
+        if (top < 0 || sub < 0 || !a->m[top].schema || !a->m[sub].schema ||
+            strcmp(a->m[top].schema, "PublicBody") || strcmp(a->m[sub].schema, "PublicBody"))
+            continue;
+        const struct men *t = &a->m[top], *u = &a->m[sub];
+        int top_rank = body_rank(N(a, t->te - 1)) == 1 || body_rank(N(a, t->ts)) == 1;
+        int sub_rank = body_rank(N(a, u->te - 1)) == 0 || body_rank(N(a, u->ts)) == 0;
+        if (!top_rank || !sub_rank)
+            continue;
+        em->nseen = 0;
+        if ((rc = emit_link_at(a, em, a->ns + j, sub, top, &under, 0.6, l[j].bs, l[j].be)))
+            return rc;
+    }
+    return 0;
+}
+
+/* Does the line announce, before a colon, names put on a list ("决定将下列实体列入不可靠实体
+ * 清单："): 列入 or 纳入, then 清单 or 名单? */
+static int zh_list_announce(const struct an *a, const struct line *l)
+{
+    int put = 0, list = 0;
+    if (!(l->be - l->bs >= 3 && memcmp(a->text + l->be - 3, "\xEF\xBC\x9A", 3) == 0) && last_char(a, l) != ':')
+        return 0;
+    for (size_t i = l->ts; i + 1 < l->te; i++) {
+        const char *w = N(a, i), *x = N(a, i + 1);
+        put |= (strcmp(w, "列") == 0 || strcmp(w, "纳") == 0) && strcmp(x, "入") == 0;
+        list |= put && (strcmp(w, "清") == 0 || strcmp(w, "名") == 0) && strcmp(x, "单") == 0;
+    }
+    return list;
+}
+
+/* A numbered Chinese item ("1. 甲公司", "一、甲公司", "（二）甲公司"): the mention that
+ * the line is, after its number; -1 when none. */
+static int zh_item(const struct an *a, const struct line *l)
+{
+    static const char *const num = "一二三四五六七八九十";
+    size_t i = l->ts;
+    int m;
+    while (i < l->te && i < l->ts + 2 && !a->t[i].mention &&
+           (a->t[i].digit || (a->t[i].cjk && strstr(num, N(a, i)) && strlen(N(a, i)) == 3)))
+        i++;
+    if (i >= l->te || (m = a->t[i].mention - 1) < 0 || a->m[m].ts != i || !a->t[i].cjk)
+        return -1;
+    /* the name, maybe its name in another script in parentheses, and a closing mark */
+    if (l->te - a->m[m].ge > 6 && !sep_has(a, a->m[m].ge, '(') && !sep_is(a, a->m[m].ge, "\xEF\xBC\x88"))
+        return -1;
+    return m;
+}
+
+/* The names listed one per line under a Chinese announcement designate them; the body that
+ * designates is the document's issuing body. */
+static int zh_list_links(struct an *a, struct emit *em, const struct line *l, size_t nl)
+{
+    static struct pat put = {{"列", "入"}, 2, "designated_by", "layout"};
+    int rc;
+    if (a->authority < 0)
+        return 0;
+    for (size_t j = 0; j < nl; j++) {
+        if (!zh_list_announce(a, &l[j]))
+            continue;
+        for (size_t k = j + 1; k < nl; k++) {
+            int m = zh_item(a, &l[k]);
+            if (m < 0)
+                break;
+            em->nseen = 0;
+            if ((rc = emit_link_at(a, em, a->ns + k, m, a->authority, &put, 0.6, l[k].bs, l[k].be)))
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static int layout_links(struct an *a, struct emit *em)
+{
+    struct line *l = NULL;
+    size_t nl = 0;
+    int rc;
+    if (!em->on_link)
+        return 0;
+    if ((rc = lines_of(a, &l, &nl)) == 0 && (rc = form_links(a, em, l, nl)) == 0 &&
+        (rc = letterhead_links(a, em, l, nl)) == 0 && (rc = zh_list_links(a, em, l, nl)) == 0)
+        rc = list_links(a, em, l, nl);
+    free(l);
+    return rc;
+}
+
 /* The document's issuing body: the public body named most often (earliest on ties). */
 static int pick_authority(struct an *a)
 {
@@ -1253,7 +1765,7 @@ int probity_analyse(const struct probity_gazetteer *g, const char *text, size_t 
     if ((rc = collect_aliases(&a, a.nm)))
         goto out;
     adopt_aliases(&a);
-    if ((rc = find_aliases(&a)))
+    if ((rc = find_aliases(&a)) || (rc = find_layout_names(&a)))
         goto out;
     /* order by position; canon indexes follow the move */
     {
@@ -1327,6 +1839,8 @@ int probity_analyse(const struct probity_gazetteer *g, const char *text, size_t 
         if ((n >= 1) && (rc = links_in_sentence(&a, &em, k, idx, n)))
             goto out;
     }
+    if ((rc = layout_links(&a, &em)))
+        goto out;
 out:
     for (size_t k = 0; k < a.nm; k++)
         free(a.m[k].name);

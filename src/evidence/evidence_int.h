@@ -33,4 +33,8 @@ uint32_t pb__gz_child(const struct probity_gazetteer *g, uint32_t node, uint32_t
 /* The id of a normalised token, 0 when no name has it. */
 uint32_t pb__gz_token(const struct probity_gazetteer *g, const char *norm);
 
+/* Documents, organisations found in them, mentions and links as FtM JSON lines (the
+ * evidence part of `probity export --format ftm`). */
+int pb__ev_export_ftm(struct probity_store *st, FILE *fp, struct probity_error *err);
+
 #endif

@@ -343,3 +343,39 @@ int pb__ev_names(struct probity_store *st, const char *doc, const char *entity,
     sqlite3_finalize(s);
     return rc;
 }
+
+int pb__ev_each_entity(struct probity_store *st,
+                       int (*cb)(void *ctx, const char *id, const char *schema, const char *caption), void *ctx,
+                       struct probity_error *err)
+{
+    sqlite3 *db = pb__store_db(st);
+    sqlite3_stmt *s = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(db, "SELECT id, schema, caption FROM ev_entity ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+        return dberr(db, err, "read entities of documents");
+    while (sqlite3_step(s) == SQLITE_ROW)
+        if ((rc = cb(ctx, col(s, 0), col(s, 1), col(s, 2))))
+            break;
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int pb__ev_each_mention(struct probity_store *st, pb__ev_mention_cb cb, void *ctx, struct probity_error *err)
+{
+    sqlite3 *db = pb__store_db(st);
+    sqlite3_stmt *s = NULL;
+    int rc = 0;
+    /* the schema of an entity found in documents, else of the newest version of a list entity */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT m.doc, m.start, m.end, m.entity, m.how, m.text, COALESCE(e.schema, "
+                           "(SELECT l.schema FROM entity l WHERE l.id = m.entity ORDER BY l.version DESC LIMIT 1)) "
+                           "FROM ev_mention m LEFT JOIN ev_entity e ON e.id = m.entity ORDER BY m.doc, m.start",
+                           -1, &s, NULL) != SQLITE_OK)
+        return dberr(db, err, "read mentions");
+    while (sqlite3_step(s) == SQLITE_ROW)
+        if ((rc = cb(ctx, col(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), col(s, 3), col(s, 4),
+                     col(s, 5), col(s, 6))))
+            break;
+    sqlite3_finalize(s);
+    return rc;
+}

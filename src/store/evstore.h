@@ -39,4 +39,15 @@ int pb__ev_mentions(struct probity_store *st, const char *id, long *docs, long *
 int pb__ev_names(struct probity_store *st, const char *doc, const char *entity,
                  int (*cb)(void *ctx, const char *name), void *ctx, struct probity_error *err);
 
+/* Every organisation found in documents (id, schema, caption). */
+int pb__ev_each_entity(struct probity_store *st,
+                       int (*cb)(void *ctx, const char *id, const char *schema, const char *caption), void *ctx,
+                       struct probity_error *err);
+
+/* Every stored mention, by document and position; offsets are code points, schema is the
+ * entity's (NULL when unknown). */
+typedef int (*pb__ev_mention_cb)(void *ctx, const char *doc, int64_t start, int64_t end, const char *entity,
+                                 const char *how, const char *text, const char *schema);
+int pb__ev_each_mention(struct probity_store *st, pb__ev_mention_cb cb, void *ctx, struct probity_error *err);
+
 #endif

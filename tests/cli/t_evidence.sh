@@ -32,6 +32,14 @@ has_link "FCC designates Huawei" "Huawei Technologies" designated_by "Federal Co
 has_link "MOFCOM lists Lockheed Martin" "洛克希德·马丁公司" designated_by "不可靠实体清单工作机制"
 has_link "MFA countermeasures on Raytheon" "雷神导弹系统公司" designated_by "中华人民共和国外交部"
 has_link "MIIT and Anhui sign" "工业和信息化部" partnership "安徽省政府"
+# links stated by layout: a restrictive list's table cells and items, a subentities heading,
+# form fields, a letterhead
+has_link "Covered List table cell" "ZTE Corporation" designated_by "Covered List"
+has_link "Restricted List item" "CIMEX" designated_by "Cuba Restricted List"
+has_link "Subentities heading" "FINCIMEX" subsidiary_of "CIMEX"
+has_link "Source of supply field" "Alphapointe" supplies "Defense Commissary Agency"
+has_link "letterhead" "Information Innovation Office" subsidiary_of "Defense Advanced Research Projects Agency"
+expect_eq "no link in the FAA rule" "$(grep -c '13_fr_2020-17221' "$TMP/links.json")" 0
 expect_eq "no link in the FERC notice" "$(grep -c '21_fr_2016-08688' "$TMP/links.json")" 0
 expect_grep "JSON fields" '"id":"lnk-[0-9a-f]{16}","type":"[a-z_]+","schema":"[A-Za-z]+","subject":\{"id":"[^"]+","caption":"[^"]+"\},"object":\{"id":"[^"]+","caption":"[^"]+"\},"quote":"' "$TMP/links.json"
 expect_grep "JSON document and offsets" '"document":\{"id":"[0-9a-f]{64}","path":"[^"]+","title":.*"page":[0-9]+,"start":[0-9]+,"end":[0-9]+,.*"confidence":0\.[0-9]+,"status":"pending"' "$TMP/links.json"
@@ -87,6 +95,11 @@ expect_ok "dossier json" pb dossier "Department 53 of The Ministry of The People
 expect_grep "json links" '"links":\[\{"id":"lnk-' "$TMP/out"
 expect_ok "export graphml" pb export --format graphml --output "$TMP/g.graphml"
 expect_grep "graphml edges" '<edge id="e0" source=' "$TMP/g.graphml"
+expect_ok "export ftm" pb export --format ftm --output "$TMP/all.ftm"
+expect_grep "ftm documents" '^\{"id":"doc-[0-9a-f]{64}","schema":"Document","properties":\{"title":\[' "$TMP/all.ftm"
+expect_grep "ftm mentions" '"schema":"Mention","properties":\{"document":\["doc-[0-9a-f]{64}"\],"name":' "$TMP/all.ftm"
+expect_grep "ftm links with their quote" '"schema":"Ownership","properties":\{"owner":\[.*"summary":\[.*"recordId":\["[0-9a-f]{64}#[0-9]+-[0-9]+"\]' "$TMP/all.ftm"
+expect_grep "ftm designation by a list layout" '"schema":"Sanction","properties":\{"entity":\["[^"]+"\],"authority":\["Covered List"\],"summary":\["Telecommunications equipment produced by Huawei' "$TMP/all.ftm"
 
 # quality against the gold file (figures in the closing report; here a floor)
 expect_ok "eval-links" pb eval-links --gold "$CORPUS/GOLD.tsv" --json

@@ -80,7 +80,11 @@ static int on_m(void *ctx, const struct probity_mention *m)
 static int on_l(void *ctx, const struct probity_found_link *l)
 {
     struct seen *s = ctx;
-    if (l->end > strlen(s->text) || l->subject->start < l->start || l->object->end > l->end)
+    /* a sentence holds both ends; a list item or a form line holds at least one (the list's
+     * name or the other field stands elsewhere on the page) */
+    int subj_in = l->subject->start >= l->start && l->subject->end <= l->end;
+    int obj_in = l->object->start >= l->start && l->object->end <= l->end;
+    if (l->end > strlen(s->text) || l->start >= l->end || (!subj_in && !obj_in))
         s->exact = 0;
     if (s->nl < 16)
         snprintf(s->links[s->nl++], 400, "%s|%s|%s|%.*s", l->subject->name, l->type, l->object->name,
@@ -186,6 +190,55 @@ static void test_mentions_and_links(void)
     CHECK_INT(s.nl, 0);
     CHECK_INT(s.nm, 0);
     probity_gazetteer_free(g);
+}
+
+/* Links stated by layout: a list announced by a heading, its items one per line; table
+ * cells naming the party; a heading over the parts of an item; form fields. */
+static void test_layout(void)
+{
+    struct seen s;
+    /* a restrictive list: every item that is an organisation, the quote is the item */
+    analyse(NULL, "Consolidated Restricted Entities List\nThe entities below are restricted.\n"
+                  "Ministries\nAlpha Trading LLC\nBeta Shipping Co\nGamma Hotel Resort\n"
+                  "Additional Subentities of Beta Shipping Co\nDelta Logistics Ltd.\n", &s);
+    CHECK(has(s.links, s.nl, "Alpha Trading LLC|designated_by|Consolidated Restricted Entities List|Alpha Trading LLC"));
+    CHECK(has(s.links, s.nl, "Beta Shipping Co|designated_by|Consolidated Restricted Entities List|Beta Shipping Co"));
+    CHECK(has(s.links, s.nl, "Delta Logistics Ltd.|subsidiary_of|Beta Shipping Co|Delta Logistics Ltd."));
+    CHECK_INT(s.nl, 3);
+    /* a table whose cells name the producer */
+    analyse(NULL, "Covered Equipment\nDate of Inclusion on Covered List\n"
+                  "Telecommunications equipment produced by Omega Networks Corporation, including services.\n"
+                  "March 12, 2021\n", &s);
+    CHECK(has(s.links, s.nl, "Omega Networks Corporation|designated_by|Covered List|Telecommunications equipment "
+                             "produced by Omega Networks Corporation, including services."));
+    /* a list that designates nothing: no link */
+    analyse(NULL, "Minimum Equipment List\nPilatus Aircraft Ltd.\nFederal Aviation Administration\n", &s);
+    CHECK_INT(s.nl, 0);
+    /* form fields: the source of supply supplies the body it is mandatory for */
+    analyse(NULL, "Service Type: Custodial Service\nMandatory for: Defense Commissary Agency, Fort Lee, VA.\n"
+                  "Mandatory Source(s) of Supply: Alphapointe, Kansas City, MO.\n"
+                  "Contracting Activity: Defense Logistics Agency.\n", &s);
+    CHECK(has(s.links, s.nl, "Alphapointe|supplies|Defense Commissary Agency|Mandatory Source(s) of Supply: "
+                             "Alphapointe, Kansas City, MO."));
+    CHECK_INT(s.nl, 1);
+    /* a relative clause carries a series (with a person in it) to a later passive verb */
+    analyse(NULL, "OFAC is designating Alpha Trading LLC, John Smith, and Beta Shipping Co, which are three targets "
+                  "previously designated by the Government of Canada on October 31, 2023.", &s);
+    CHECK(has(s.links, s.nl, "Alpha Trading LLC|designated_by|Government of Canada|OFAC is designating Alpha "
+                             "Trading LLC, John Smith, and Beta Shipping Co, which are three targets previously "
+                             "designated by the Government of Canada on October 31, 2023."));
+    CHECK(has(s.links, s.nl, "Beta Shipping Co|designated_by|Government of Canada|OFAC is designating Alpha "
+                             "Trading LLC, John Smith, and Beta Shipping Co, which are three targets previously "
+                             "designated by the Government of Canada on October 31, 2023."));
+    /* Chinese: names listed one per line under an announcement, designated by the issuer */
+    analyse(NULL, "商务部公告\n商务部决定将下列实体列入不可靠实体清单：\n1. 甲乙导弹与防务公司\n"
+                  "2. 丙丁航空公司（Bingding Aviation）\n商务部\n", &s);
+    CHECK(has(s.links, s.nl, "甲乙导弹与防务公司|designated_by|商务部|1. 甲乙导弹与防务公司"));
+    CHECK(has(s.links, s.nl, "丙丁航空公司|designated_by|商务部|2. 丙丁航空公司（Bingding Aviation）"));
+    /* a hyphenated cue and a parenthesised word inside a company's name */
+    analyse(NULL, "Pacific Networks Corp and its wholly-owned subsidiary ComNet (USA) LLC provide services.", &s);
+    CHECK(has(s.links, s.nl, "ComNet (USA) LLC|subsidiary_of|Pacific Networks Corp|Pacific Networks Corp and its "
+                             "wholly-owned subsidiary ComNet (USA) LLC provide services."));
 }
 
 /* ---- store round trip ---- */
@@ -297,6 +350,7 @@ int main(void)
 {
     test_sentences();
     test_mentions_and_links();
+    test_layout();
     test_store();
     return check_done();
 }
