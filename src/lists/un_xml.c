@@ -211,8 +211,16 @@ static void document(struct un *u, const xmlNode *d, int *nident)
     const char *type = ctxt(u, d, "TYPE_OF_DOCUMENT"), *type2 = ctxt(u, d, "TYPE_OF_DOCUMENT2");
     const char *number = ctxt(u, d, "NUMBER"), *note = ctxt(u, d, "NOTE"), *city = ctxt(u, d, "CITY_OF_ISSUE");
     const char *prop;
-    if (!number && !note)
+    if (!number) {
+        /* FtM's Identification needs a number: a document known only by a note stays a note */
+        if (note) {
+            pb_buf_reset(&u->b);
+            pb__xml_join(&u->x, &u->b, "", type ? type : "Document");
+            pb__xml_join(&u->x, &u->b, ": ", note);
+            pb__xml_add(&u->x, &u->e, "notes", pb__xml_buf(&u->b));
+        }
         return;
+    }
     snprintf(u->subid, sizeof(u->subid), "%s-ident-%d", u->id, ++*nident);
     pb__xml_reset(&u->x, &u->sub, u->subid, "Identification");
     pb__xml_add(&u->x, &u->sub, "holder", u->id);
