@@ -29,3 +29,8 @@ FTM=$OUT/ftm_${MB}mb.ftm.json
 
 # Documents: ingest of a corpus recombined from the real documents, search latency, size.
 "$BUILD/bench_docs" "$SHARED/corpus" "${BENCH_DOCS:-100000}" "$OUT/docs" 2
+
+# Screening: single names on the bundled lists (index against brute force), then an index of
+# 1,000,000 names recombined from the lists' words, with the bundled lists as the baseline.
+PROBITY_SHARED="$SHARED" PROBITY_SOURCE="$ROOT" "$BUILD/bench_screen" --runs "$RUNS"
+PROBITY_SHARED="$SHARED" PROBITY_SOURCE="$ROOT" "$BUILD/bench_screen_1m" --runs "$RUNS"

@@ -398,6 +398,7 @@ static int intern_token(struct probity_index *ix, const char *s, size_t n, int j
         struct pb_itok *t = &ix->tok[*id];
         const char *str = ix->toks.arena + ix->toks.off[*id];
         t->joined = 0;
+        t->dual = 1;
         t->kind = (uint8_t)pb_token_kind(str);
         t->initial = t->ncp == 1 && !is_cjk(ix->cps[t->cp]) && t->kind == PB_TOK_WORD;
         t->phon = pb__phon_hash(str);
@@ -460,40 +461,52 @@ static int evid_ranges(struct evec *e, uint32_t **vals, size_t *nvals, struct pr
     return 0;
 }
 
-struct delent {
-    uint64_t h;
-    uint32_t tok;
-};
-
-static size_t del_slot(const struct probity_index *ix, uint64_t h)
+static size_t del_bucket_of(const struct probity_index *ix, uint32_t key)
 {
-    size_t i = (size_t)(h >> 17) & (ix->ndel_slots - 1);
-    while (ix->del[i].key && ix->del[i].key != h)
-        i = (i + 1) & (ix->ndel_slots - 1);
-    return i;
+    return ix->del_bits ? (size_t)(key >> (32 - ix->del_bits)) : 0;
 }
 
-const uint32_t *pb__del_lookup(const struct probity_index *ix, uint64_t h, uint32_t *n)
+void pb__del_prefetch(const struct probity_index *ix, uint64_t h)
 {
-    size_t i;
-    *n = 0;
-    if (!ix->ndel_slots)
-        return NULL;
-    i = del_slot(ix, h);
-    if (!ix->del[i].key)
-        return NULL;
-    *n = ix->del[i].len;
-    return ix->del_tok + ix->del[i].off;
+    if (ix->del_dir)
+        __builtin_prefetch(&ix->del_dir[del_bucket_of(ix, pb__del_key(h))]);
+}
+
+void pb__del_bucket(const struct probity_index *ix, uint64_t h, size_t *lo, size_t *hi)
+{
+    size_t b;
+    *lo = *hi = 0;
+    if (!ix->del_dir)
+        return;
+    b = del_bucket_of(ix, pb__del_key(h));
+    *lo = ix->del_dir[b];
+    *hi = ix->del_dir[b + 1];
+}
+
+/* Sort 64-bit values, least significant 16 bits first (tmp: room for n; count: 65537). */
+static void radix_sort_u64(uint64_t *v, uint64_t *tmp, size_t *count, size_t n)
+{
+    static const int shifts[4] = {0, 16, 32, 48};
+    for (int p = 0; p < 4; p++) {
+        memset(count, 0, 65537 * sizeof(*count));
+        for (size_t i = 0; i < n; i++)
+            count[((v[i] >> shifts[p]) & 0xFFFF) + 1]++;
+        for (size_t d = 0; d < 65536; d++)
+            count[d + 1] += count[d];
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(v[i] >> shifts[p]) & 0xFFFF]++] = v[i];
+        memcpy(v, tmp, n * sizeof(*v));
+    }
 }
 
 /* Every token under the hashes of its deletion variants: a token within k edits of
  * another shares a variant with it made by at most k deletions on each side. */
 static int build_deletions(struct probity_index *ix)
 {
-    struct delent *e = NULL;
-    size_t ne = 0, cap = 0, nuniq = 0, nslots = 1024;
+    uint64_t *e = NULL, *tmp = NULL;
+    size_t ne = 0, cap = 0, o = 0;
     uint64_t hs[PB_DEL_MAX_CPS * PB_DEL_MAX_CPS];
-    int rc = PROBITY_ENOMEM;
+    int rc = PROBITY_ENOMEM, bits = 8;
     for (size_t t = 0; t < ix->ntok; t++) {
         const struct pb_itok *tk = &ix->tok[t];
         int k = pb__del_depth(tk->ncp, tk->joined ? PB_MAX_EDITS_JOIN : PB_MAX_EDITS);
@@ -503,7 +516,7 @@ static int build_deletions(struct probity_index *ix)
         nh = pb__del_hashes(ix->cps + tk->cp, tk->ncp, k, hs, sizeof(hs) / sizeof(hs[0]));
         if (ne + nh > cap) {
             size_t nc = cap ? cap * 2 : 262144;
-            struct delent *v;
+            uint64_t *v;
             while (ne + nh > nc)
                 nc *= 2;
             if (!(v = realloc(e, nc * sizeof(*v))))
@@ -512,36 +525,44 @@ static int build_deletions(struct probity_index *ix)
             cap = nc;
         }
         for (size_t i = 0; i < nh; i++)
-            e[ne++] = (struct delent){hs[i], (uint32_t)t};
+            e[ne++] = (uint64_t)pb__del_key(hs[i]) << 32 | (uint32_t)t;
     }
-    /* count each variant's tokens, then place them: tokens stay in id order within a variant */
-    nuniq = ne;
-    while (nslots < nuniq * 2)
-        nslots *= 2;
-    ix->ndel_slots = nslots;
-    if (!(ix->del = calloc(nslots, sizeof(*ix->del))) || !(ix->del_tok = malloc((ne ? ne : 1) * sizeof(uint32_t))))
-        goto out;
-    for (size_t i = 0; i < ne; i++) {
-        size_t slot = del_slot(ix, e[i].h);
-        ix->del[slot].key = e[i].h;
-        ix->del[slot].len++;
-    }
-    {
-        uint32_t o = 0;
-        for (size_t i = 0; i < nslots; i++) {
-            ix->del[i].off = o;
-            o += ix->del[i].len;
-            ix->del[i].len = 0;
+    /* sorted by key, tokens in id order within a key; repeats (two variants of a token
+     * with one key) kept once */
+    if (ne) {
+        size_t *count = malloc(65537 * sizeof(*count));
+        if (!count || !(tmp = malloc(ne * sizeof(*tmp)))) {
+            free(count);
+            goto out;
         }
+        radix_sort_u64(e, tmp, count, ne);
+        free(count);
+        free(tmp);
+        tmp = NULL;
     }
-    for (size_t i = 0; i < ne; i++) {
-        size_t slot = del_slot(ix, e[i].h);
-        ix->del_tok[ix->del[slot].off + ix->del[slot].len++] = e[i].tok;
-    }
+    for (size_t i = 0; i < ne; i++)
+        if (!o || e[i] != e[o - 1])
+            e[o++] = e[i];
+    ne = o;
+    /* about four entries per bucket */
+    while (bits < 30 && ((size_t)1 << bits) * 4 < ne)
+        bits++;
+    ix->del_bits = bits;
+    if (!(ix->del_dir = calloc(((size_t)1 << bits) + 1, sizeof(uint32_t))))
+        goto out;
+    for (size_t i = 0; i < ne; i++)
+        ix->del_dir[((uint32_t)(e[i] >> 32) >> (32 - bits)) + 1]++;
+    for (size_t b = 0; b < ((size_t)1 << bits); b++)
+        ix->del_dir[b + 1] += ix->del_dir[b];
+    ix->del = ne ? realloc(e, ne * sizeof(*e)) : e;
+    if (!ix->del)
+        ix->del = e;
+    e = NULL;
     ix->ndel = ne;
     rc = 0;
 out:
     free(e);
+    free(tmp);
     return rc;
 }
 
@@ -790,10 +811,12 @@ static int make_forms(struct build *b)
                 size_t o = 0;
                 int ok = 1;
                 uint32_t id;
+                double wrun = 0;
                 for (size_t m = k; m < k + len; m++) {
                     const struct pb_itok *x = &ix->tok[ix->ftok[f->tok + m]];
                     const char *s = ix->toks.arena + ix->toks.off[x->str];
                     size_t n = strlen(s);
+                    wrun += x->w;
                     if (x->kind == PB_TOK_NUMBER || x->kind == PB_TOK_HONORIFIC || o + n >= sizeof(buf)) {
                         ok = 0;
                         break;
@@ -805,6 +828,8 @@ static int make_forms(struct build *b)
                     break;
                 if ((rc = intern_token(ix, buf, o, 1, &id)))
                     goto out;
+                if (!ix->tok[id].joined || wrun > PB_JOIN_WMAX)
+                    ix->tok[id].dual = 1;
                 if (ix->ntok > 0 && (rc = pvec_push(&post, id, (uint32_t)fi)))
                     goto out;
                 if (len == run)
@@ -823,6 +848,7 @@ static int make_forms(struct build *b)
                 buf[got++] = PB_ACRONYM_MARK;
                 if (ix->tok[ix->ftok[f->tok + j]].kind == PB_TOK_STOP)
                     break;
+                double wrun = 0;
                 while (k < f->ntok && got < len + 1) {
                     const struct pb_itok *x = &ix->tok[ix->ftok[f->tok + k]];
                     uint32_t c = ix->cps[x->cp];
@@ -830,6 +856,7 @@ static int make_forms(struct build *b)
                         break;
                     if (x->kind != PB_TOK_STOP)
                         buf[got++] = (char)c;
+                    wrun += x->w;
                     k++;
                 }
                 if (got < len + 1)
@@ -837,6 +864,8 @@ static int make_forms(struct build *b)
                 if ((rc = intern_token(ix, buf, got, 1, &id)))
                     goto out;
                 ix->tok[id].acronym = 1;
+                if (wrun > PB_JOIN_WMAX)
+                    ix->tok[id].dual = 1;
                 if ((rc = pvec_push(&post, id, (uint32_t)fi)))
                     goto out;
             }
@@ -909,14 +938,16 @@ static int build_rest(struct build *b)
     if ((rc = make_forms(b)) || (rc = build_deletions(ix)))
         return rc;
     /* small copies of what candidate generation filters on, to stay in cache */
-    if (!(ix->tlen = malloc(ix->ntok + 1)) || !(ix->fninit = malloc(ix->nform + 1)) ||
-        !(ix->fschema = malloc(ix->nform + 1)))
+    if (!(ix->tlen = malloc(ix->ntok + 1)) || !(ix->fmeta = malloc((ix->nform + 1) * sizeof(*ix->fmeta))))
         return PROBITY_ENOMEM;
     for (size_t t = 0; t < ix->ntok; t++)
         ix->tlen[t] = (uint8_t)(ix->tok[t].ncp > 255 ? 255 : ix->tok[t].ncp);
     for (size_t f = 0; f < ix->nform; f++) {
-        ix->fninit[f] = ix->form[f].ninit;
-        ix->fschema[f] = ix->form[f].schema;
+        ix->fmeta[f].wsum = ix->form[f].wsum;
+        ix->fmeta[f].ninit = ix->form[f].ninit;
+        ix->fmeta[f].schema = ix->form[f].schema;
+        ix->fmeta[f].script = ix->form[f].script;
+        ix->fmeta[f].orig = (ix->form[f].flags & PB_FORM_ORIG) != 0;
     }
     /* phonetic keys */
     ix->phon = malloc((ix->ntok ? ix->ntok : 1) * sizeof(uint64_t));
@@ -1024,6 +1055,49 @@ out:
     return 0;
 }
 
+int pb__index_build_entities(pb_entity_source next, void *ctx, struct probity_index **out, struct probity_error *err)
+{
+    struct build b;
+    struct probity_index *ix;
+    struct probity_entity e;
+    const char *dataset = NULL;
+    int rc = 0, got;
+    *out = NULL;
+    memset(&b, 0, sizeof(b));
+    probity_entity_init(&e);
+    if (!(ix = calloc(1, sizeof(*ix))))
+        return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+    pthread_mutex_init(&ix->lock, NULL);
+    b.ix = ix;
+    b.err = err;
+    while ((got = next(ctx, &e, &dataset)) > 0)
+        if ((rc = on_entity(&b, &e, dataset ? dataset : "memory"))) {
+            pb__err(err, rc, NULL, 0, 0, "cannot index entity '%s': %s", e.id, probity_strerror(rc));
+            goto out;
+        }
+    if (got < 0) {
+        rc = pb__err(err, got, NULL, 0, 0, "cannot read the entities to index: %s", probity_strerror(got));
+        goto out;
+    }
+    if ((rc = build_rest(&b)))
+        pb__err(err, rc, NULL, 0, 0, "cannot build the screening index: %s", probity_strerror(rc));
+out:
+    probity_entity_release(&e);
+    pb_map_release(&b.byid, NULL);
+    free(b.rn);
+    free(b.dates.v);
+    free(b.ctry.v);
+    free(b.ids.v);
+    free(b.ds.v);
+    pb__strtab_release(&b.schemas_seen);
+    if (rc) {
+        probity_index_free(ix);
+        return rc;
+    }
+    *out = ix;
+    return 0;
+}
+
 size_t probity_index_entities(const struct probity_index *ix)
 {
     return ix ? ix->nent : 0;
@@ -1046,14 +1120,13 @@ void probity_index_free(struct probity_index *ix)
     free(ix->cps);
     free(ix->form);
     free(ix->tlen);
-    free(ix->fninit);
-    free(ix->fschema);
+    free(ix->fmeta);
     free(ix->ftok);
     free(ix->ent);
     free(ix->post_start);
     free(ix->post);
     free(ix->del);
-    free(ix->del_tok);
+    free(ix->del_dir);
     free(ix->phon);
     free(ix->dates);
     pb__strtab_release(&ix->countries);

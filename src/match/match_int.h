@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "probity/entity.h"
 #include "probity/match.h"
 #include "text/names.h"
 
@@ -25,6 +26,7 @@
 #define PB_SIM_ACRONYM 0.8     /* an acronym against the words it abbreviates */
 #define PB_ACRONYM_MARK '\x01' /* index tokens of acronyms start with this byte */
 #define PB_MAX_NAME_BYTES 4096 /* longer query names are refused */
+#define PB_JOIN_WMAX 3.0       /* candidate generation's bound on the weight of a joined run */
 /* evidence beside the name: added to the name score */
 #define PB_DATE_EXACT 0.06     /* the same birth date */
 #define PB_DATE_MONTH 0.04     /* the same year and month */
@@ -61,6 +63,7 @@ struct pb_strtab {
     uint32_t *off;      /* id -> offset into arena */
     size_t n, ncap;
     uint32_t *slots;    /* open addressing: id + 1, 0 = empty */
+    uint32_t *hash;     /* per slot: the hash of its string */
     size_t nslots;
 };
 /* Id of s, interning it when absent (*added set to 1 then). Returns 0 or PROBITY_ENOMEM. */
@@ -125,6 +128,9 @@ struct pb_itok {          /* one distinct token of the index */
     uint8_t syllabic;     /* seen only in names romanised from Han or Hangul */
     uint8_t seen;         /* build: 1 abjad, 2 syllabic, 4 other forms it was seen in */
     uint8_t acronym;      /* the initials of a run of words of names (string marked) */
+    uint8_t dual;         /* in some name it stands for a run of words that may weigh more than
+                           * candidate generation credits it with (tok.w, PB_JOIN_WMAX): a real
+                           * token that is also a join, or a long run of initials */
     uint32_t mask;        /* pb__letter_mask */
 };
 
@@ -140,6 +146,16 @@ struct pb_form {          /* one form of one name of one entity */
     float wsum;           /* sum of the weights of its distinct tokens */
 };
 
+/* What candidate generation reads of a form, in one small record: a posting costs one
+ * cache miss, not one per field. */
+struct pb_fmeta {
+    float wsum;           /* pb_form.wsum */
+    uint8_t ninit;        /* initials (capped at 255) */
+    uint8_t schema;       /* its entity's schema id */
+    uint8_t script;       /* pb_form.script */
+    uint8_t orig;         /* an original-script form */
+};
+
 struct pb_ent {
     uint32_t id, caption, datasets;  /* offsets into ix->strs */
     uint32_t dsmask_off;             /* offset into ix->dsmask (ix->dswords words) */
@@ -147,11 +163,6 @@ struct pb_ent {
     uint32_t ctry, nctry;            /* into ix->ctry: ids in ix->countries */
     uint32_t ids, nids;              /* into ix->idv: ids in ix->idents */
     uint8_t schema;                  /* index into pb__schemas */
-};
-
-struct pb_delslot {
-    uint64_t key;
-    uint32_t off, len;   /* tokens in del_tok */
 };
 
 struct pb_scratch;
@@ -168,7 +179,7 @@ struct probity_index {
     struct pb_form *form;
     size_t nform;
     uint8_t *tlen;                   /* per token: code points (capped at 255), for cheap filters */
-    uint8_t *fninit, *fschema;       /* per form: initials (capped at 255) and schema id */
+    struct pb_fmeta *fmeta;          /* per form: what candidate generation reads, packed */
     uint32_t *ftok;                  /* token ids of forms, in order */
     size_t nftok;
     struct pb_ent *ent;
@@ -176,11 +187,13 @@ struct probity_index {
     size_t nnames;                   /* names (aliases included) before forms */
     /* postings: token -> forms (CSR) */
     uint32_t *post_start, *post;
-    /* deletion neighbourhoods: hash of a token with up to k code points deleted -> tokens */
-    struct pb_delslot *del;          /* open addressing table of variant hashes (key 0 = empty) */
-    size_t ndel_slots;
-    uint32_t *del_tok;
+    /* deletion neighbourhoods: hash of a token with up to k code points deleted -> tokens,
+     * as sorted (32-bit key << 32 | token) entries in buckets of the key's top bits; keys
+     * may collide, which only adds candidates that the similarity then turns down */
+    uint64_t *del;
     size_t ndel;
+    uint32_t *del_dir;               /* bucket -> first entry ((1 << del_bits) + 1 of them) */
+    int del_bits;
     /* phonetic hash -> tokens: sorted pairs */
     uint64_t *phon;                  /* (hash << 32) | token id, sorted */
     size_t nphon;
@@ -206,13 +219,25 @@ struct probity_index {
     struct pb_scratch *free_scratch;
 };
 
+/* Build an index from entities held in memory rather than from a store (benchmarks,
+ * tests): next() fills *e (reused between calls; it may reset it) and *dataset with the
+ * next entity and returns 1, or returns 0 at the end or a negative error code. Entities
+ * with the same id are one entity, as in probity_index_build. *out belongs to the caller. */
+typedef int (*pb_entity_source)(void *ctx, struct probity_entity *e, const char **dataset);
+int pb__index_build_entities(pb_entity_source next, void *ctx, struct probity_index **out,
+                             struct probity_error *err);
 /* Non-zero if a query of schema qs (NULL or "any": every schema) may match an entity of
  * schema es: the same schema, one descending from the other, or two organisation schemata. */
 int pb__schema_compatible(const char *qs, const char *es);
 /* Flags for pb_name_forms for a schema (NULL: unknown). */
 int pb__schema_name_flags(const char *s);
-/* Tokens of the deletion index under variant hash h: *n of them at the returned pointer. */
-const uint32_t *pb__del_lookup(const struct probity_index *ix, uint64_t h, uint32_t *n);
+/* The key of variant hash h in ix->del. */
+static inline uint32_t pb__del_key(uint64_t h) { return (uint32_t)(h >> 32) ^ (uint32_t)h; }
+/* Entries [*lo, *hi) of ix->del in the bucket of variant hash h: the tokens under h are
+ * those whose key (entry >> 32) is pb__del_key(h). */
+void pb__del_bucket(const struct probity_index *ix, uint64_t h, size_t *lo, size_t *hi);
+/* Start loading the bucket of variant hash h (look-ups of many hashes overlap their misses). */
+void pb__del_prefetch(const struct probity_index *ix, uint64_t h);
 /* Release the query scratch buffers held by the index. */
 void pb__scratch_free_all(struct probity_index *ix);
 

@@ -120,6 +120,26 @@ static double join_sim(const struct pb_sform *f, int i, int a, const struct pb_s
     return pb__tok_sim_k(&t, o, kmax);
 }
 
+/* Code points of a run of `a` tokens of f read as one word, or -1 when join_sim turns the
+ * run down whatever the other word (a number or an honorific in it). */
+static int run_cps(const struct pb_sform *f, int i, int a)
+{
+    int n = 0;
+    for (int k = i; k < i + a; k++) {
+        if (f->ti[k].kind == PB_TOK_NUMBER || f->ti[k].kind == PB_TOK_HONORIFIC)
+            return -1;
+        n += f->ti[k].ncp;
+    }
+    return n;
+}
+
+/* join_sim's own quick refusals, without building the run: lengths and kinds. */
+static int join_ruled_out(int runlen, const struct pb_tokinfo *o, int kmax)
+{
+    return runlen < 0 || runlen > 160 || o->kind == PB_TOK_NUMBER || o->initial || runlen + kmax < o->ncp ||
+           o->ncp + kmax < runlen;
+}
+
 static void span_text(const struct pb_sform *f, int i, int a, char *out, size_t size)
 {
     size_t o = 0;
@@ -176,10 +196,18 @@ static int take_unaligned(const struct pb_sform *f, const unsigned char *used, i
 /* A token repeated on its own side ("Sergey Sergey Shoigu") costs nothing once aligned. */
 static int repeats_aligned(const struct pb_sform *f, const unsigned char *used, int i)
 {
-    for (int k = 0; k < f->n; k++)
-        if (k != i && used[k] && f->ti[k].ncp == f->ti[i].ncp &&
-            memcmp(f->ti[k].cp, f->ti[i].cp, f->ti[i].ncp * sizeof(uint32_t)) == 0)
+    for (int k = 0; k < f->n; k++) {
+        if (k == i || !used[k] || f->ti[k].ncp != f->ti[i].ncp || f->ti[k].cp[0] != f->ti[i].cp[0])
+            continue;
+        /* two words of the index with different ids differ, unless cut at 255 code points */
+        if (f->id[k] != UINT32_MAX && f->id[i] != UINT32_MAX && f->ti[i].ncp < 255) {
+            if (f->id[k] == f->id[i])
+                return 1;
+            continue;
+        }
+        if (memcmp(f->ti[k].cp, f->ti[i].cp, f->ti[i].ncp * sizeof(uint32_t)) == 0)
             return 1;
+    }
     return 0;
 }
 
@@ -330,13 +358,15 @@ double pb__score_forms(const struct pb_sform *q, const struct pb_sform *n, int k
     for (int a = 2; a <= PB_MAX_JOIN; a++) {
         for (int i = 0; i + a <= q->n; i++) {
             double wq = 0;
-            int ok = 1;
+            int ok = 1, len = run_cps(q, i, a);
             for (int k = i; k < i + a; k++) {
                 wq += q->w[k];
                 ok &= !qexact[k];
             }
-            for (int j = 0; ok && j < n->n && np < MAX_PAIRS; j++) {
-                double s = nexact[j] ? 0 : join_sim(q, i, a, n, j, PB_MAX_EDITS_QJOIN);
+            for (int j = 0; ok && len >= 0 && j < n->n && np < MAX_PAIRS; j++) {
+                double s = nexact[j] || join_ruled_out(len, &n->ti[j], PB_MAX_EDITS_QJOIN)
+                               ? 0
+                               : join_sim(q, i, a, n, j, PB_MAX_EDITS_QJOIN);
                 if (s > 0)
                     pairs[np++] = (struct pair){(unsigned char)i, (unsigned char)a, (unsigned char)j, 1, (float)s,
                                                 (float)(2 * (wq < n->w[j] ? wq : n->w[j]))};
@@ -344,13 +374,15 @@ double pb__score_forms(const struct pb_sform *q, const struct pb_sform *n, int k
         }
         for (int j = 0; j + a <= n->n; j++) {
             double wn = 0;
-            int ok = 1;
+            int ok = 1, len = run_cps(n, j, a);
             for (int k = j; k < j + a; k++) {
                 wn += n->w[k];
                 ok &= !nexact[k];
             }
-            for (int i = 0; ok && i < q->n && np < MAX_PAIRS; i++) {
-                double s = qexact[i] ? 0 : join_sim(n, j, a, q, i, PB_MAX_EDITS_JOIN);
+            for (int i = 0; ok && len >= 0 && i < q->n && np < MAX_PAIRS; i++) {
+                double s = qexact[i] || join_ruled_out(len, &q->ti[i], PB_MAX_EDITS_JOIN)
+                               ? 0
+                               : join_sim(n, j, a, q, i, PB_MAX_EDITS_JOIN);
                 if (s > 0)
                     pairs[np++] = (struct pair){(unsigned char)i, 1, (unsigned char)j, (unsigned char)a, (float)s,
                                                 (float)(2 * (wn < q->w[i] ? wn : q->w[i]))};
@@ -513,3 +545,4 @@ double pb__score_forms(const struct pb_sform *q, const struct pb_sform *n, int k
     }
     return score;
 }
+

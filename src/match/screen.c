@@ -28,9 +28,11 @@
 #define DELTA_UB (pb__params.delta_q < pb__params.delta_num ? pb__params.delta_q : pb__params.delta_num)
 #define DELTA_UB_N (pb__params.delta < pb__params.delta_num ? pb__params.delta : pb__params.delta_num)
 #define GENERIC_CAP_UB (pb__params.generic_cap)
-#define JOIN_WMAX 3.0         /* bound on the weight of a joined run of name tokens */
 #define MAX_UNITS 64
 #define WEAK_FACTOR 0.95      /* a match on a weak alias (a.k.a., weak) */
+#define PREFETCH_AHEAD 16     /* postings and deletion candidates: start loading this far ahead */
+#define PREFETCH_FORMS 2      /* forms to score: their words this far ahead, the lists of their words
+                               * twice as far, the forms three times */
 
 struct neigh {
     uint32_t tok;
@@ -68,17 +70,43 @@ struct ncache {
     size_t nnb;
 };
 
+/* What candidate generation knows of a form during a query, in one record (one cache
+ * miss per posting). */
+struct fstate {
+    uint64_t mask;         /* units that hit it */
+    uint32_t stamp;        /* generation it was last touched in */
+    float m, w;            /* bound on M from the units that hit it; name weight they may align */
+    float lc, lw;          /* the current unit's best contribution and name weight so far */
+    uint8_t dual;          /* reached through a token whose weight may be understated (pb_itok) */
+};
+
+struct dqslot {            /* the query's side of a bound, for one set of units and initials */
+    uint64_t mask;
+    int ninit;
+    double d;
+};
+
+struct hitp {             /* a posting of a unit's neighbour, with what it brings */
+    uint32_t f;
+    float cx, wx;
+    uint8_t dual;
+};
+
 struct pb_scratch {
     struct pb_scratch *next;
     struct ncache nc;
     size_t nform, ntok;
-    uint32_t *fstamp;      /* per form: generation it was last touched in */
-    uint64_t *fmask;       /* per form: units that hit it */
-    float *fm, *fw;        /* per form: bound on M from the units that hit it; name weight they may align */
-    float *flc, *flw;      /* per form: the current unit's best contribution and name weight so far */
+    struct fstate *fs;     /* per form */
     uint32_t *tstamp;      /* per token: generation of the neighbourhood search */
     uint32_t fgen, tgen;
     struct pb_u32v touched;
+    struct pb_u32v cands;  /* deletion candidates of a neighbourhood search */
+    struct pb_u32v pass;   /* forms of a query form left by the first bound */
+    struct hitp *hp;       /* postings of the unit being walked */
+    size_t nhp, caphp;
+    uint8_t *compat;       /* per schema id: compatible with the query's schema, then scoring rules */
+    char schema[64];       /* ... for this query schema */
+    int schema_ok;
     struct neigh *nb;
     size_t nnb, capnb;
     struct cand *cand;
@@ -97,11 +125,13 @@ static void scratch_free(struct pb_scratch *s)
 {
     if (!s)
         return;
-    free(s->fstamp);
-    free(s->fmask);
+    free(s->fs);
     free(s->tstamp);
-    free(s->fm);
     pb__u32v_release(&s->touched);
+    pb__u32v_release(&s->cands);
+    pb__u32v_release(&s->pass);
+    free(s->compat);
+    free(s->hp);
     free(s->nb);
     free(s->cand);
     free(s->nc.hash);
@@ -127,24 +157,20 @@ static struct pb_scratch *scratch_get(struct probity_index *ix)
         return NULL;
     s->nform = ix->nform;
     s->ntok = ix->ntok;
-    s->fstamp = calloc(ix->nform + 1, sizeof(uint32_t));
-    s->fmask = calloc(ix->nform + 1, sizeof(uint64_t));
+    s->fs = calloc(ix->nform + 1, sizeof(struct fstate));
+    s->compat = malloc(2 * ix->schemas.n + 1);
     s->tstamp = calloc(ix->ntok + 1, sizeof(uint32_t));
-    s->fm = calloc(4 * (ix->nform + 1), sizeof(float));
     s->nc.hash = calloc(NCACHE_SLOTS, sizeof(uint64_t));
     s->nc.key = malloc(NCACHE_SLOTS * sizeof(uint32_t));
     s->nc.off = malloc(NCACHE_SLOTS * sizeof(uint32_t));
     s->nc.n = malloc(NCACHE_SLOTS * sizeof(uint32_t));
     s->nc.keys = malloc(NCACHE_BYTES);
     s->nc.nb = malloc(NCACHE_NEIGH * sizeof(struct neigh));
-    if (!s->fstamp || !s->fmask || !s->tstamp || !s->fm || !s->nc.hash || !s->nc.key || !s->nc.off || !s->nc.n ||
+    if (!s->fs || !s->compat || !s->tstamp || !s->nc.hash || !s->nc.key || !s->nc.off || !s->nc.n ||
         !s->nc.keys || !s->nc.nb) {
         scratch_free(s);
         return NULL;
     }
-    s->fw = s->fm + ix->nform + 1;
-    s->flc = s->fw + ix->nform + 1;
-    s->flw = s->flc + ix->nform + 1;
     return s;
 }
 
@@ -247,12 +273,16 @@ int pb__sform_prepare(const struct probity_index *ix, const char *form, int orig
             t->kind = (uint8_t)pb_token_kind(s);
             t->initial = ncp == 1 && t->kind == PB_TOK_WORD && !(t->cp[0] >= 0x3040 && t->cp[0] <= 0x9FFF) &&
                          !(t->cp[0] >= 0xAC00 && t->cp[0] <= 0xD7AF) && t->cp[0] < 0x20000;
-            t->phon = pb__phon_hash(s);
+            f->id[f->n] = ix ? pb__strtab_find(&ix->toks, s, n) : UINT32_MAX;
+            /* a word of the index has its phonetic key already */
+            if (f->id[f->n] != UINT32_MAX && !ix->tok[f->id[f->n]].joined)
+                t->phon = ix->tok[f->id[f->n]].phon;
+            else
+                t->phon = pb__phon_hash(s);
             t->abjad = (uint8_t)pb__abjad_form(script, orig);
             t->syllabic = (uint8_t)pb__syllabic_form(script, orig);
             t->mask = pb__letter_mask(t->cp, t->ncp);
             f->str[f->n] = s;
-            f->id[f->n] = ix ? pb__strtab_find(&ix->toks, s, n) : UINT32_MAX;
             if (f->id[f->n] != UINT32_MAX && !ix->tok[f->id[f->n]].joined)
                 f->w[f->n] = ix->tok[f->id[f->n]].w;
             else
@@ -288,14 +318,6 @@ static void name_form(const struct probity_index *ix, uint32_t fi, struct pb_sfo
         f->w[k] = t->w;
         f->id[k] = id;
     }
-}
-
-/* Scoring rules for a listed form: those of its entity's schema (a person's, an
- * organisation's), else those of the query's schema (qkind). */
-static int form_kind(const struct probity_index *ix, uint32_t f, int qkind)
-{
-    int k = pb__schema_name_flags(pb__strtab_str(&ix->schemas, ix->ent[ix->form[f].ent].schema));
-    return k ? k : qkind;
 }
 
 static void itok_info(const struct probity_index *ix, uint32_t id, struct pb_tokinfo *ti)
@@ -350,6 +372,7 @@ static int neighbourhood_search(const struct probity_index *ix, struct pb_scratc
 {
     uint32_t gen = next_gen(&s->tgen, s->tstamp, s->ntok), id;
     uint64_t hs[PB_DEL_MAX_CPS * PB_DEL_MAX_CPS];
+    uint32_t bucket[PB_DEL_MAX_CPS * PB_DEL_MAX_CPS][2];
     size_t nh;
     int k;
     struct pb_tokinfo ti;
@@ -377,23 +400,44 @@ static int neighbourhood_search(const struct probity_index *ix, struct pb_scratc
     }
     k = pb__del_depth(q->ncp, join ? PB_MAX_EDITS_QJOIN : PB_MAX_EDITS);
     nh = k ? pb__del_hashes(q->cp, q->ncp, k, hs, sizeof(hs) / sizeof(hs[0])) : 0;
+    /* the candidates of every variant in one run, their buckets and tokens loaded ahead
+     * of their checks */
+    for (size_t i = 0; i < nh; i++)
+        pb__del_prefetch(ix, hs[i]);
     for (size_t i = 0; i < nh; i++) {
-        uint32_t n;
-        const uint32_t *v = pb__del_lookup(ix, hs[i], &n);
-        for (uint32_t j = 0; j < n; j++) {
-            uint32_t t = v[j];
-            double sim;
-            if (abs((int)ix->tlen[t] - (int)q->ncp) > PB_MAX_EDITS || s->tstamp[t] == gen)
-                continue; /* seen, or too different in length for an edit (the phonetic pass
-                           * below still sees it) */
-            s->tstamp[t] = gen;
-            if (join && ix->tok[t].joined)
-                continue;
-            itok_info(ix, t, &ti);
-            sim = pb__tok_sim_k(q, &ti, join ? PB_MAX_EDITS_QJOIN : ix->tok[t].joined ? PB_MAX_EDITS_JOIN : PB_MAX_EDITS);
-            if (sim > 0 && nb_push(s, t, sim))
+        size_t lo, hi;
+        pb__del_bucket(ix, hs[i], &lo, &hi);
+        bucket[i][0] = (uint32_t)lo;
+        bucket[i][1] = (uint32_t)hi;
+        if (lo < hi)
+            __builtin_prefetch(&ix->del[lo]);
+    }
+    s->cands.n = 0;
+    for (size_t i = 0; i < nh; i++) {
+        uint32_t key = pb__del_key(hs[i]);
+        for (uint32_t e = bucket[i][0]; e < bucket[i][1]; e++)
+            if ((uint32_t)(ix->del[e] >> 32) == key && pb__u32v_push(&s->cands, (uint32_t)ix->del[e]))
                 return PROBITY_ENOMEM;
+    }
+    for (size_t i = 0; i < s->cands.n; i++) {
+        uint32_t t = s->cands.v[i];
+        double sim;
+        if (i + PREFETCH_AHEAD < s->cands.n) {
+            uint32_t a = s->cands.v[i + PREFETCH_AHEAD];
+            __builtin_prefetch(&ix->tlen[a]);
+            __builtin_prefetch(&s->tstamp[a]);
+            __builtin_prefetch(&ix->tok[a]);
         }
+        if (abs((int)ix->tlen[t] - (int)q->ncp) > PB_MAX_EDITS || s->tstamp[t] == gen)
+            continue; /* seen, or too different in length for an edit (the phonetic pass
+                       * below still sees it) */
+        s->tstamp[t] = gen;
+        if (join && ix->tok[t].joined)
+            continue;
+        itok_info(ix, t, &ti);
+        sim = pb__tok_sim_k(q, &ti, join ? PB_MAX_EDITS_QJOIN : ix->tok[t].joined ? PB_MAX_EDITS_JOIN : PB_MAX_EDITS);
+        if (sim > 0 && nb_push(s, t, sim))
+            return PROBITY_ENOMEM;
     }
     if (!join && q->phon && ix->nphon) {
         uint64_t key = (uint64_t)q->phon << 32;
@@ -567,7 +611,7 @@ static int prepare_units(const struct probity_index *ix, struct pb_scratch *s, i
         }
         for (size_t m = 0; m < u[k].nnb; m++) {
             const struct pb_itok *t = &ix->tok[v[m].tok];
-            double w = t->joined ? JOIN_WMAX : t->w, x = v[m].sim * 2 * (w < wq ? w : wq);
+            double w = t->joined ? PB_JOIN_WMAX : t->w, x = v[m].sim * 2 * (w < wq ? w : wq);
             if (x > c)
                 c = x;
             if (w > u[k].wn)
@@ -578,9 +622,105 @@ static int prepare_units(const struct probity_index *ix, struct pb_scratch *s, i
     }
     /* sorted neighbourhoods for look-ups while scoring */
     for (int k = 0; k < nu; k++)
-        qsort(s->nb + u[k].nb, u[k].nnb, sizeof(struct neigh), neigh_cmp);
+        if (u[k].nnb > 1) /* s->nb may still be NULL when no unit has neighbours */
+            qsort(s->nb + u[k].nb, u[k].nnb, sizeof(struct neigh), neigh_cmp);
     s->nunits[qi] = nu;
     return 0;
+}
+
+/* The bound of a form (as in screen_impl) once the units that candidate generation does not
+ * walk (lazy[]) are checked against the form itself instead of being assumed to reach it.
+ * A unit reaches a form through a word of the form in its neighbourhood, or, for a single
+ * query word, through a run of 2 to 8 adjacent words of the form read as one (the joins of
+ * the index and the runs the scorer reads), taken here whenever the run's length is within
+ * PB_MAX_EDITS_JOIN of the word's, at full similarity and with the run's whole weight. A
+ * unit that reaches the form adds what the walk would have added; one that does not adds
+ * nothing and covers nothing. */
+static double lazy_bound(const struct probity_index *ix, const struct pb_scratch *s, const struct pb_sform *qf,
+                         const unsigned char *qrep, uint32_t f, const int *lazy, int nlazy, const uint64_t *ucov,
+                         double base_m, double base_w, uint64_t base_cov)
+{
+    const struct fstate *x = &s->fs[f];
+    const struct pb_form *pf = &ix->form[f];
+    const struct unit *u = s->units[qf - s->qf];
+    const uint32_t *ft = ix->ftok + pf->tok;
+    uint64_t covered = base_cov;
+    double M = base_m + x->m, W = base_w + x->w, D = 0, terms[PB_MAX_TOKENS], wn;
+    int nterms = 0, ninit = ix->fmeta[f].ninit;
+    for (uint64_t m = x->mask; m; m &= m - 1)
+        covered |= ucov[__builtin_ctzll(m)];
+    for (int l = 0; l < nlazy; l++) {
+        const struct unit *uk = &u[lazy[l]];
+        const struct neigh *v = s->nb + uk->nb;
+        const struct pb_tokinfo *qt = &qf->ti[uk->i];
+        double wq = 0, bc = 0, bw = 0;
+        int hit = 0;
+        for (int t = uk->i; t < uk->i + uk->a; t++)
+            wq += qf->w[t];
+        for (int j = 0; j < pf->ntok; j++) {
+            uint32_t id = ft[j];
+            size_t lo = 0, hi = uk->nnb;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (v[mid].tok < id)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo < uk->nnb && v[lo].tok == id) {
+                double wx = ix->tok[id].w, cx = v[lo].sim * 2 * (wq < wx ? wq : wx);
+                hit = 1;
+                if (cx > bc)
+                    bc = cx;
+                if (wx > bw)
+                    bw = wx;
+            }
+        }
+        if (uk->a == 1 && !qt->initial && qt->kind != PB_TOK_NUMBER)
+            for (int j = 0; j < pf->ntok; j++) {
+                int ncp = 0;
+                double wr = 0;
+                for (int k = j; k < pf->ntok && k < j + 8; k++) {
+                    const struct pb_itok *t = &ix->tok[ft[k]];
+                    if (t->kind == PB_TOK_NUMBER || t->kind == PB_TOK_HONORIFIC)
+                        break;
+                    ncp += t->ncp;
+                    wr += t->w;
+                    if (k > j && abs(ncp - (int)qt->ncp) <= PB_MAX_EDITS_JOIN) {
+                        double cx = 2 * (wq < wr ? wq : wr);
+                        hit = 1;
+                        if (cx > bc)
+                            bc = cx;
+                        if (wr > bw)
+                            bw = wr;
+                    }
+                    if (ncp > (int)qt->ncp + PB_MAX_EDITS_JOIN)
+                        break;
+                }
+            }
+        if (hit) {
+            M += bc;
+            W += bw;
+            covered |= ucov[lazy[l]];
+        }
+    }
+    for (int t = 0; t < qf->n; t++)
+        if (!(covered >> t & 1) && !qf->ti[t].initial && !qrep[t] && qf->w[t] > 0)
+            terms[nterms++] = DELTA_UB * qf->w[t];
+    for (int a = 0; a < ninit && a < nterms; a++)
+        for (int b = a + 1; b < nterms; b++)
+            if (terms[b] > terms[a]) {
+                double y = terms[a];
+                terms[a] = terms[b];
+                terms[b] = y;
+            }
+    for (int t = ninit; t < nterms; t++)
+        D += terms[t];
+    M += ninit * 2 * ix->winit_max;
+    wn = ix->fmeta[f].wsum - W - ninit * ix->winit_max;
+    if (wn > 0)
+        D += DELTA_UB_N * wn;
+    return M > 0 ? M / (M + D) : 0.0;
 }
 
 static int cand_push(struct pb_scratch *s, uint32_t ent, uint32_t form, int qf, double score)
@@ -839,7 +979,7 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
     struct qevid qe;
     double thr, thr_name, bonus = 0;
     int limit, nq = 0, rc = 0, any_distinct = 0, flags;
-    uint8_t *compat = NULL;
+    uint8_t *compat = NULL, *skind; /* per schema id: compatible with the query; scoring rules */
     uint64_t dsmask[16] = {0};
     struct final *fin = NULL;
     size_t nfin = 0;
@@ -906,15 +1046,28 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
         }
     }
     thr_name = thr - bonus;
-    if (!(compat = malloc(ix->schemas.n + 1)) || !(s = scratch_get(ix))) {
+    if (!(s = scratch_get(ix))) {
         rc = pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
         goto out;
     }
-    for (size_t k = 0; k < ix->schemas.n; k++)
-        compat[k] = (uint8_t)pb__schema_compatible(q->schema, pb__strtab_str(&ix->schemas, (uint32_t)k));
+    flags = pb__schema_name_flags(q->schema && strcmp(q->schema, "any") ? q->schema : NULL);
+    compat = s->compat;
+    skind = compat + ix->schemas.n;
+    {
+        /* the schema tables of the previous query of this thread, when it had the same schema */
+        const char *qs = q->schema && *q->schema ? q->schema : "any";
+        if (!s->schema_ok || strlen(qs) >= sizeof(s->schema) || strcmp(s->schema, qs) != 0) {
+            for (size_t k = 0; k < ix->schemas.n; k++) {
+                const char *sn = pb__strtab_str(&ix->schemas, (uint32_t)k);
+                compat[k] = (uint8_t)pb__schema_compatible(q->schema, sn);
+                skind[k] = (uint8_t)(pb__schema_name_flags(sn) ? pb__schema_name_flags(sn) : flags);
+            }
+            s->schema_ok = strlen(qs) < sizeof(s->schema);
+            pb__copy(s->schema, sizeof(s->schema), qs);
+        }
+    }
     s->nnb = 0;
     s->ncand = 0;
-    flags = pb__schema_name_flags(q->schema && strcmp(q->schema, "any") ? q->schema : NULL);
     if ((rc = query_forms(ix, s, q->name, flags, &nq, err)))
         goto out;
     for (int qi = 0; qi < nq; qi++)
@@ -930,15 +1083,22 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
         struct pb_sform *qf = &s->qf[qi];
         struct unit *u = s->units[qi];
         uint32_t gen;
-        double assumed_m, assumed_w;
-        uint64_t assumed_cov, ucov[MAX_UNITS];
+        double assumed_m, assumed_w, base_m, base_w;
+        uint64_t assumed_cov, base_cov, ucov[MAX_UNITS];
+        int lazy[MAX_UNITS], nlazy = 0;
+        struct dqslot dqs[256];
         struct simctx sc;
         if ((rc = prepare_units(ix, s, qi, thr_name <= GENERIC_CAP_UB, flags == PB_NAME_PERSON)))
             goto oom;
         if (!form_distinctive(qf))
             continue;
         any_distinct = 1;
-        gen = next_gen(&s->fgen, s->fstamp, s->nform);
+        if (++s->fgen == 0) {
+            for (size_t f = 0; f <= s->nform; f++)
+                s->fs[f].stamp = 0;
+            s->fgen = 1;
+        }
+        gen = s->fgen;
         s->touched.n = 0;
         /* what query initials and the units that are not walked may add */
         assumed_m = assumed_w = 0;
@@ -948,12 +1108,28 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
                 assumed_m += 2 * qf->w[i]; /* an equal initial counts in full */
                 assumed_w += qf->w[i];
             }
+        base_m = assumed_m;
+        base_w = assumed_w;
+        base_cov = 0;
         for (int j = 0; j < s->nunits[qi]; j++)
             if (!u[j].admit && u[j].nnb) {
+                int plain = 1;
                 for (int t = u[j].i; t < u[j].i + u[j].a; t++)
                     assumed_cov |= 1ull << t;
                 assumed_m += u[j].c;
                 assumed_w += u[j].wn;
+                /* a unit without acronyms among its neighbours can be checked against a
+                 * form's own words later (lazy_bound) */
+                for (size_t m = 0; m < u[j].nnb && plain; m++)
+                    plain = !ix->tok[s->nb[u[j].nb + m].tok].acronym;
+                if (plain) {
+                    lazy[nlazy++] = j;
+                } else {
+                    for (int t = u[j].i; t < u[j].i + u[j].a; t++)
+                        base_cov |= 1ull << t;
+                    base_m += u[j].c;
+                    base_w += u[j].wn;
+                }
             }
         for (uint32_t f = 0; brute && f < ix->nform; f++) {
             const struct pb_ent *e = &ix->ent[ix->form[f].ent];
@@ -1010,52 +1186,77 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
                 }
                 for (int t = u[k].i; t < u[k].i + u[k].a; t++)
                     wq += qf->w[t];
+                /* the postings of every neighbour in one run, so that the forms they name
+                 * are loaded ahead across short lists too */
+                s->nhp = 0;
                 for (size_t m = 0; m < u[k].nnb; m++) {
-                    uint32_t t = v[m].tok;
-                    float wx = ix->tok[t].joined ? (float)JOIN_WMAX : ix->tok[t].w;
+                    uint32_t t = v[m].tok, pend = ix->post_start[t + 1];
+                    float wx = ix->tok[t].joined ? (float)PB_JOIN_WMAX : ix->tok[t].w;
                     float cx = (float)(v[m].sim * 2 * (wq < wx ? wq : wx));
-                    for (uint32_t pp = ix->post_start[t]; pp < ix->post_start[t + 1]; pp++) {
-                        uint32_t f = ix->post[pp];
-                        if (s->fstamp[f] != gen) {
-                            const struct pb_ent *e;
-                            int ok;
-                            if (ix->fninit[f] < 8 && !(admit_new >> ix->fninit[f] & 1))
-                                continue;
-                            ok = compat[ix->fschema[f]];
-                            s->fstamp[f] = gen;
-                            if (ok && q->ndatasets) {
-                                e = &ix->ent[ix->form[f].ent];
-                                ok = 0;
-                                for (size_t w = 0; w < ix->dswords; w++)
-                                    ok |= (ix->dsmask[e->dsmask_off + w] & dsmask[w]) != 0;
-                            }
-                            if (ok &&
-                                !forms_comparable(qf, ix->form[f].script, (ix->form[f].flags & PB_FORM_ORIG) != 0))
-                                ok = 0;
-                            s->fmask[f] = ok ? 0 : ~0ull;
-                            s->fm[f] = s->fw[f] = 0;
-                            if (ok && pb__u32v_push(&s->touched, f))
-                                goto oom;
-                        }
-                        if (s->fmask[f] == ~0ull)
+                    uint8_t dual = ix->tok[t].dual;
+                    if (s->nhp + (pend - ix->post_start[t]) > s->caphp) {
+                        size_t cap = s->caphp ? s->caphp : 4096;
+                        struct hitp *nv;
+                        while (cap < s->nhp + (pend - ix->post_start[t]))
+                            cap *= 2;
+                        if (!(nv = realloc(s->hp, cap * sizeof(*nv))))
+                            goto oom;
+                        s->hp = nv;
+                        s->caphp = cap;
+                    }
+                    for (uint32_t pp = ix->post_start[t]; pp < pend; pp++)
+                        s->hp[s->nhp++] = (struct hitp){ix->post[pp], cx, wx, dual};
+                }
+                for (size_t h = 0; h < s->nhp; h++) {
+                    uint32_t f = s->hp[h].f;
+                    float cx = s->hp[h].cx, wx = s->hp[h].wx;
+                    uint8_t dual = s->hp[h].dual;
+                    struct fstate *x = &s->fs[f];
+                    if (h + PREFETCH_AHEAD < s->nhp) {
+                        __builtin_prefetch(&s->fs[s->hp[h + PREFETCH_AHEAD].f]);
+                        __builtin_prefetch(&ix->fmeta[s->hp[h + PREFETCH_AHEAD].f]);
+                    }
+                    if (x->stamp != gen) {
+                        const struct pb_fmeta *fm = &ix->fmeta[f];
+                        const struct pb_ent *e;
+                        int ok;
+                        if (fm->ninit < 8 && !(admit_new >> fm->ninit & 1))
                             continue;
-                        if (s->fmask[f] >> k & 1) {
-                            /* another neighbour of the same unit: keep the best */
-                            if (cx > s->flc[f]) {
-                                s->fm[f] += cx - s->flc[f];
-                                s->flc[f] = cx;
-                            }
-                            if (wx > s->flw[f]) {
-                                s->fw[f] += wx - s->flw[f];
-                                s->flw[f] = wx;
-                            }
-                        } else {
-                            s->fmask[f] |= 1ull << k;
-                            s->fm[f] += cx;
-                            s->fw[f] += wx;
-                            s->flc[f] = cx;
-                            s->flw[f] = wx;
+                        ok = compat[fm->schema];
+                        x->stamp = gen;
+                        if (ok && q->ndatasets) {
+                            e = &ix->ent[ix->form[f].ent];
+                            ok = 0;
+                            for (size_t w = 0; w < ix->dswords; w++)
+                                ok |= (ix->dsmask[e->dsmask_off + w] & dsmask[w]) != 0;
                         }
+                        if (ok && !forms_comparable(qf, fm->script, fm->orig))
+                            ok = 0;
+                        x->mask = ok ? 0 : ~0ull;
+                        x->m = x->w = 0;
+                        x->dual = 0;
+                        if (ok && pb__u32v_push(&s->touched, f))
+                            goto oom;
+                    }
+                    if (x->mask == ~0ull)
+                        continue;
+                    x->dual |= dual;
+                    if (x->mask >> k & 1) {
+                        /* another neighbour of the same unit: keep the best */
+                        if (cx > x->lc) {
+                            x->m += cx - x->lc;
+                            x->lc = cx;
+                        }
+                        if (wx > x->lw) {
+                            x->w += wx - x->lw;
+                            x->lw = wx;
+                        }
+                    } else {
+                        x->mask |= 1ull << k;
+                        x->m += cx;
+                        x->w += wx;
+                        x->lc = cx;
+                        x->lw = wx;
                     }
                 }
             }
@@ -1071,35 +1272,70 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
                 for (int t = u[j].i; t < u[j].i + u[j].a; t++)
                     ucov[j] |= 1ull << t;
             }
+            s->pass.n = 0;
+            for (size_t k = 0; k < sizeof(dqs) / sizeof(dqs[0]); k++)
+                dqs[k].ninit = -1;
             for (size_t k = 0; k < s->touched.n; k++) {
                 uint32_t f = s->touched.v[k];
-                uint64_t mask = brute ? 0 : s->fmask[f], covered = assumed_cov;
-                double M = assumed_m + (brute ? 0 : s->fm[f]), D = 0, score, wn, terms[PB_MAX_TOKENS];
-                int nterms = 0, ninit = ix->form[f].ninit;
-                for (uint64_t m = mask; m; m &= m - 1)
-                    covered |= ucov[__builtin_ctzll(m)];
-                for (int t = 0; t < qf->n; t++)
-                    if (!(covered >> t & 1) && !qf->ti[t].initial && !qrep[qi][t] && qf->w[t] > 0)
-                        terms[nterms++] = DELTA_UB * qf->w[t];
-                /* each initial of the listed name may stand for one of those words: the
-                 * heaviest are let off, and the initial adds what an initial can */
-                for (int a = 0; a < ninit && a < nterms; a++)
-                    for (int b = a + 1; b < nterms; b++)
-                        if (terms[b] > terms[a]) {
-                            double x = terms[a];
-                            terms[a] = terms[b];
-                            terms[b] = x;
-                        }
-                for (int t = ninit; t < nterms; t++)
-                    D += terms[t];
+                if (k + PREFETCH_AHEAD < s->touched.n) {
+                    __builtin_prefetch(&s->fs[s->touched.v[k + PREFETCH_AHEAD]]);
+                    __builtin_prefetch(&ix->fmeta[s->touched.v[k + PREFETCH_AHEAD]]);
+                }
+                uint64_t mask = brute ? 0 : s->fs[f].mask, covered = assumed_cov;
+                double M = assumed_m + (brute ? 0 : s->fs[f].m), D = 0, wn, terms[PB_MAX_TOKENS];
+                int nterms = 0, ninit = ix->fmeta[f].ninit;
+                /* the query's side of D depends on the units that hit and the initials
+                 * only, which many forms share */
+                struct dqslot *dq = &dqs[(size_t)((mask ^ (uint64_t)ninit * 0x9E3779B97F4A7C15ull) *
+                                                  0xC2B2AE3D27D4EB4Full >> 56)];
+                if (dq->ninit == ninit && dq->mask == mask) {
+                    D = dq->d;
+                } else {
+                    for (uint64_t m = mask; m; m &= m - 1)
+                        covered |= ucov[__builtin_ctzll(m)];
+                    for (int t = 0; t < qf->n; t++)
+                        if (!(covered >> t & 1) && !qf->ti[t].initial && !qrep[qi][t] && qf->w[t] > 0)
+                            terms[nterms++] = DELTA_UB * qf->w[t];
+                    /* each initial of the listed name may stand for one of those words: the
+                     * heaviest are let off, and the initial adds what an initial can */
+                    for (int a = 0; a < ninit && a < nterms; a++)
+                        for (int b = a + 1; b < nterms; b++)
+                            if (terms[b] > terms[a]) {
+                                double x = terms[a];
+                                terms[a] = terms[b];
+                                terms[b] = x;
+                            }
+                    for (int t = ninit; t < nterms; t++)
+                        D += terms[t];
+                    *dq = (struct dqslot){mask, ninit, D};
+                }
                 M += ninit * 2 * ix->winit_max;
-                wn = ix->form[f].wsum - (brute ? 0 : s->fw[f]) - assumed_w - ninit * ix->winit_max;
+                wn = ix->fmeta[f].wsum - (brute ? 0 : s->fs[f].w) - assumed_w - ninit * ix->winit_max;
                 if (wn > 0)
                     D += DELTA_UB_N * wn;
                 if (!brute && M / (M + D) < thr_name - 1e-9)
                     continue;
+                if (pb__u32v_push(&s->pass, f))
+                    goto oom;
+            }
+            /* the forms left are read word by word: their words are loaded ahead */
+            for (size_t k = 0; k < s->pass.n; k++) {
+                uint32_t f = s->pass.v[k];
+                double score;
+                if (k + 3 * PREFETCH_FORMS < s->pass.n)
+                    __builtin_prefetch(&ix->form[s->pass.v[k + 3 * PREFETCH_FORMS]]);
+                if (k + 2 * PREFETCH_FORMS < s->pass.n)
+                    __builtin_prefetch(&ix->ftok[ix->form[s->pass.v[k + 2 * PREFETCH_FORMS]].tok]);
+                if (k + PREFETCH_FORMS < s->pass.n) {
+                    const struct pb_form *pf = &ix->form[s->pass.v[k + PREFETCH_FORMS]];
+                    for (int j = 0; j < pf->ntok; j++)
+                        __builtin_prefetch(&ix->tok[ix->ftok[pf->tok + j]]);
+                }
+                if (!brute && nlazy && !s->fs[f].dual &&
+                    lazy_bound(ix, s, qf, qrep[qi], f, lazy, nlazy, ucov, base_m, base_w, base_cov) < thr_name - 1e-6)
+                    continue;
                 name_form(ix, f, &s->nf);
-                score = pb__score_forms(qf, &s->nf, form_kind(ix, f, flags), brute ? pb__sim_direct : sim_lookup, &sc, NULL);
+                score = pb__score_forms(qf, &s->nf, skind[ix->fmeta[f].schema], brute ? pb__sim_direct : sim_lookup, &sc, NULL);
                 if (ix->form[f].flags & PB_FORM_WEAK)
                     score *= WEAK_FACTOR;
                 if (score >= thr_name - 1e-9 && cand_push(s, ix->form[f].ent, f, qi, score))
@@ -1126,7 +1362,7 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
                     continue;
                 name_form(ix, f, &s->nf);
                 for (int qi = 0; qi < nq; qi++) {
-                    double sc2 = pb__score_forms(&s->qf[qi], &s->nf, form_kind(ix, f, flags), pb__sim_direct, NULL, NULL);
+                    double sc2 = pb__score_forms(&s->qf[qi], &s->nf, skind[ix->fmeta[f].schema], pb__sim_direct, NULL, NULL);
                     if (sc2 > best) {
                         best = sc2;
                         bq = qi;
@@ -1174,7 +1410,7 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
         double name;
         fill_hit(ix, fin[k].ent, fin[k].form, h);
         name_form(ix, fin[k].form, &s->nf);
-        name = pb__score_forms(&s->qf[fin[k].qf], &s->nf, form_kind(ix, fin[k].form, flags),
+        name = pb__score_forms(&s->qf[fin[k].qf], &s->nf, skind[ix->fmeta[fin[k].form].schema],
                                brute ? pb__sim_direct : sim_lookup, &sc, h);
         if (ix->form[fin[k].form].flags & PB_FORM_WEAK && h->nfeatures) {
             h->features[0].contribution = name * WEAK_FACTOR;
@@ -1191,7 +1427,6 @@ oom:
 out:
     if (s)
         scratch_put(ix, s);
-    free(compat);
     free(fin);
     if (rc)
         probity_result_release(out);

@@ -40,18 +40,25 @@ static uint32_t str_hash(const char *s, size_t n)
 
 static int strtab_rehash(struct pb_strtab *t, size_t nslots)
 {
-    uint32_t *slots = calloc(nslots, sizeof(*slots));
-    if (!slots)
+    uint32_t *slots = calloc(nslots, sizeof(*slots)), *hash = malloc(nslots * sizeof(*hash));
+    if (!slots || !hash) {
+        free(slots);
+        free(hash);
         return PROBITY_ENOMEM;
+    }
     for (size_t id = 0; id < t->n; id++) {
         const char *s = t->arena + t->off[id];
-        size_t i = str_hash(s, strlen(s)) & (nslots - 1);
+        uint32_t h = str_hash(s, strlen(s));
+        size_t i = h & (nslots - 1);
         while (slots[i])
             i = (i + 1) & (nslots - 1);
         slots[i] = (uint32_t)id + 1;
+        hash[i] = h;
     }
     free(t->slots);
+    free(t->hash);
     t->slots = slots;
+    t->hash = hash;
     t->nslots = nslots;
     return 0;
 }
@@ -59,14 +66,19 @@ static int strtab_rehash(struct pb_strtab *t, size_t nslots)
 uint32_t pb__strtab_find(const struct pb_strtab *t, const char *s, size_t n)
 {
     size_t i;
+    uint32_t h;
     if (!t->nslots)
         return UINT32_MAX;
-    i = str_hash(s, n) & (t->nslots - 1);
+    h = str_hash(s, n);
+    i = h & (t->nslots - 1);
+    /* the stored hash first: a miss rarely reads a string */
     while (t->slots[i]) {
-        uint32_t id = t->slots[i] - 1;
-        const char *k = t->arena + t->off[id];
-        if (strncmp(k, s, n) == 0 && k[n] == 0)
-            return id;
+        if (t->hash[i] == h) {
+            uint32_t id = t->slots[i] - 1;
+            const char *k = t->arena + t->off[id];
+            if (strncmp(k, s, n) == 0 && k[n] == 0)
+                return id;
+        }
         i = (i + 1) & (t->nslots - 1);
     }
     return UINT32_MAX;
@@ -74,7 +86,7 @@ uint32_t pb__strtab_find(const struct pb_strtab *t, const char *s, size_t n)
 
 int pb__strtab_intern(struct pb_strtab *t, const char *s, size_t n, uint32_t *id, int *added)
 {
-    uint32_t found = pb__strtab_find(t, s, n);
+    uint32_t found = pb__strtab_find(t, s, n), h;
     size_t i;
     if (added)
         *added = 0;
@@ -106,10 +118,12 @@ int pb__strtab_intern(struct pb_strtab *t, const char *s, size_t n, uint32_t *id
     t->arena[t->len + n] = 0;
     t->off[t->n] = (uint32_t)t->len;
     t->len += n + 1;
-    i = str_hash(s, n) & (t->nslots - 1);
+    h = str_hash(s, n);
+    i = h & (t->nslots - 1);
     while (t->slots[i])
         i = (i + 1) & (t->nslots - 1);
     t->slots[i] = (uint32_t)t->n + 1;
+    t->hash[i] = h;
     *id = (uint32_t)t->n++;
     if (added)
         *added = 1;
@@ -121,6 +135,7 @@ void pb__strtab_release(struct pb_strtab *t)
     free(t->arena);
     free(t->off);
     free(t->slots);
+    free(t->hash);
     memset(t, 0, sizeof(*t));
 }
 
@@ -418,8 +433,13 @@ double pb__tok_sim_k(const struct pb_tokinfo *a, const struct pb_tokinfo *b, int
 {
     int L, maxd, d;
     double s;
-    if (a->ncp == b->ncp && memcmp(a->cp, b->cp, a->ncp * sizeof(uint32_t)) == 0)
-        return 1.0;
+    if (a->ncp == b->ncp) {
+        int i = 0;
+        while (i < a->ncp && a->cp[i] == b->cp[i])
+            i++;
+        if (i == a->ncp)
+            return 1.0;
+    }
     if (a->kind == PB_TOK_NUMBER || b->kind == PB_TOK_NUMBER)
         return 0.0;
     if (a->initial || b->initial) {
