@@ -48,6 +48,7 @@ int cmd_ingest(struct cli *g, int argc, char **argv);
 int cmd_search(struct cli *g, int argc, char **argv);
 int cmd_doc(struct cli *g, int argc, char **argv);
 int cmd_docs(struct cli *g, int argc, char **argv);
+int cmd_serve(struct cli *g, int argc, char **argv);
 int cmd_extract(struct cli *g, int argc, char **argv);
 int cmd_links(struct cli *g, int argc, char **argv);
 int cmd_eval_links(struct cli *g, int argc, char **argv);

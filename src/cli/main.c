@@ -108,6 +108,24 @@ const struct command pb_commands[] = {
      "  --collection C   only this collection\n"
      "  --all            old versions too\n"
      "  --check          check the full-text index, chunks, offsets and pages; exit 1 on problems"},
+    {"serve", cmd_serve, "serve [--bind ADDR] [--port N] [--threads N] [--api-key-file F] [--log FILE] ...",
+     "HTTP API: yente-compatible /match, search, entities, OpenRefine reconciliation, NDJSON /screen",
+     "  --bind ADDR          address to listen on (default 127.0.0.1; others need --api-key-file)\n"
+     "  --port N             port (default 8000; 0 picks a free one)\n"
+     "  --threads N          worker threads (default: one per core)\n"
+     "  --api-key-file F     require the key in F's first line (Authorization: Bearer KEY)\n"
+     "  --insecure-public    allow a non-loopback --bind without an API key\n"
+     "  --log FILE           access log, one JSON line per request (default stderr; none to disable)\n"
+     "  --max-body SIZE      largest JSON or form body (default 1M)\n"
+     "  --max-screen-body SIZE  largest /screen NDJSON body, spooled to disk (default 256M)\n"
+     "  --max-header SIZE    largest request head (default 16K)\n"
+     "  --max-batch N        queries per /match or /reconcile request (default 100)\n"
+     "  --max-name SIZE      longest name or property value (default 1024 bytes)\n"
+     "  --max-limit N        most results per query (default 100)\n"
+     "  --timeout SECONDS    idle time before a connection is closed (default 30)\n"
+     "  --max-connections N  open connections at once (default 1024)\n"
+     "SIGHUP (or POST /admin/reload with the key) rebuilds the index without downtime; SIGTERM stops.\n"
+     "The API is described in docs/api.md."},
     {"extract", cmd_extract, "extract [--collection C] [--doc ID]",
      "find organisations and the links between them in the ingested documents",
      "  --collection C   only the documents of this collection\n"
