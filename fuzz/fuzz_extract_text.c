@@ -1,44 +1,7 @@
 /* libFuzzer target for the plain text and Markdown extractor and the charset layer under
  * it. The first byte picks a declared encoding (or none, for detection) and the file name
  * (.txt or .md); the rest is the file. The sink reads every byte it is given. */
-#include <stdint.h>
-#include <string.h>
-#include "docs/extract.h"
-
-static volatile unsigned sink_sum;
-
-static int f_meta(void *ctx, const char *key, const char *value)
-{
-    unsigned s = 0;
-    (void)ctx;
-    for (const char *p = key; *p; p++)
-        s += (unsigned char)*p;
-    for (const char *p = value; *p; p++)
-        s += (unsigned char)*p;
-    sink_sum += s;
-    return 0;
-}
-
-static int f_text(void *ctx, int page, enum pb_block_kind kind, const char *utf8, size_t len)
-{
-    unsigned s = (unsigned)page + (unsigned)kind;
-    (void)ctx;
-    for (size_t i = 0; i < len; i++)
-        s += (unsigned char)utf8[i];
-    sink_sum += s;
-    return 0;
-}
-
-static int f_child(void *ctx, const char *name, const char *mime, const void *data, size_t size)
-{
-    const unsigned char *d = data;
-    unsigned s = (unsigned)strlen(name) + (unsigned)strlen(mime);
-    (void)ctx;
-    for (size_t i = 0; i < size; i++)
-        s += d[i];
-    sink_sum += s;
-    return 0;
-}
+#include "fuzz_doc_sink.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
