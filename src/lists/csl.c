@@ -576,36 +576,17 @@ static int load_file(struct csl *c)
 {
     struct pb_csv *csv = NULL;
     char **f;
-    size_t nf;
     int rc, r;
-    if ((rc = pb_csv_open(&csv, c->path, ',', c->a->opts->encoding, c->a->err)))
+    if ((rc = pb__csv_open_header(&csv, c->path, ',', c->a->opts->encoding, col_names, NCOLS, c->col, &c->ncols,
+                                  "CSL", c->a->err)))
         return rc;
-    if ((r = pb_csv_next(csv, &f, &nf, c->a->err)) <= 0) {
-        rc = r < 0 ? r : pb__err(c->a->err, PROBITY_EEMPTY, c->path, 0, 0, "empty file: no CSL header");
-        goto out;
-    }
-    for (int k = 0; k < NCOLS; k++) {
-        c->col[k] = -1;
-        for (size_t i = 0; i < nf; i++)
-            if (pb_streq_ci(pb_trim(f[i]), col_names[k])) {
-                c->col[k] = (int)i;
-                break;
-            }
-    }
-    c->ncols = nf;
     if (c->col[C_SOURCE] < 0 || c->col[C_NAME] < 0) {
         rc = pb__err(c->a->err, PROBITY_EFORMAT, c->path, 1, 0,
                      "not a Consolidated Screening List header: no '%s' column",
                      c->col[C_SOURCE] < 0 ? "source" : "name");
         goto out;
     }
-    while ((r = pb_csv_next(csv, &f, &nf, c->a->err)) > 0) {
-        c->line = pb_csv_lineno(csv);
-        if (nf != c->ncols) {
-            rc = pb__err(c->a->err, PROBITY_EPARSE, c->path, c->line, 0,
-                         "row has %zu fields, the header has %zu", nf, c->ncols);
-            goto out;
-        }
+    while ((r = pb__csv_row(csv, c->ncols, &f, &c->line, c->path, c->a->err)) > 0) {
         c->f = f;
         if (!*cell(c, C_NAME)) {
             c->a->sink->warn(c->a->sink, c->path, c->line, "row without a name skipped");

@@ -142,35 +142,16 @@ static int load_file(struct dpl *d)
 {
     struct pb_csv *csv = NULL;
     char **f;
-    size_t nf;
     int rc, r;
-    if ((rc = pb_csv_open(&csv, d->path, '\t', d->a->opts->encoding, d->a->err)))
+    if ((rc = pb__csv_open_header(&csv, d->path, '\t', d->a->opts->encoding, col_names, NCOLS, d->col,
+                                  &d->ncols, "Denied Persons List", d->a->err)))
         return rc;
-    if ((r = pb_csv_next(csv, &f, &nf, d->a->err)) <= 0) {
-        rc = r < 0 ? r : pb__err(d->a->err, PROBITY_EEMPTY, d->path, 0, 0, "empty file: no Denied Persons List header");
-        goto out;
-    }
-    for (int k = 0; k < NCOLS; k++) {
-        d->col[k] = -1;
-        for (size_t i = 0; i < nf; i++)
-            if (pb_streq_ci(pb_trim(f[i]), col_names[k])) {
-                d->col[k] = (int)i;
-                break;
-            }
-    }
-    d->ncols = nf;
     if (d->col[D_NAME] < 0) {
         rc = pb__err(d->a->err, PROBITY_EFORMAT, d->path, 1, 0,
                      "not a Denied Persons List header: no 'Name' column (is the file tab-separated?)");
         goto out;
     }
-    while ((r = pb_csv_next(csv, &f, &nf, d->a->err)) > 0) {
-        d->line = pb_csv_lineno(csv);
-        if (nf != d->ncols) {
-            rc = pb__err(d->a->err, PROBITY_EPARSE, d->path, d->line, 0, "row has %zu fields, the header has %zu",
-                         nf, d->ncols);
-            goto out;
-        }
+    while ((r = pb__csv_row(csv, d->ncols, &f, &d->line, d->path, d->a->err)) > 0) {
         d->f = f;
         if (!*pb_trim(f[d->col[D_NAME]])) {
             d->a->sink->warn(d->a->sink, d->path, d->line, "row without a name skipped");

@@ -49,4 +49,16 @@ const char *pb__country_code(const char *name);
  * punctuation, spacing) does not split an id. Returns 0 or -1 when out of memory. */
 int pb__id_fold(struct pb_buf *b, const char *s);
 
+struct pb_csv;
+/* Open a CSV whose first row is a header and find the columns named names[0..n)
+ * (case-insensitive, blanks trimmed): col[k] gets each one's field index, -1 when absent, and
+ * *nheader the header's field count. An empty file is PROBITY_EEMPTY naming `what`. */
+int pb__csv_open_header(struct pb_csv **out, const char *path, char delim, const char *encoding,
+                        const char *const *names, int n, int *col, size_t *nheader, const char *what,
+                        struct probity_error *err);
+/* The next data row, which must have exactly nheader fields (else PROBITY_EPARSE with its
+ * line); *line gets the line it began on. Returns 1 with a row, 0 at the end, or an error. */
+int pb__csv_row(struct pb_csv *csv, size_t nheader, char ***f, long *line, const char *path,
+                struct probity_error *err);
+
 #endif

@@ -173,35 +173,16 @@ static int load_file(struct targets *t)
 {
     struct pb_csv *csv = NULL;
     char **f;
-    size_t nf;
     int rc, r;
-    if ((rc = pb_csv_open(&csv, t->path, ',', t->a->opts->encoding, t->a->err)))
+    if ((rc = pb__csv_open_header(&csv, t->path, ',', t->a->opts->encoding, col_names, NCOLS, t->col,
+                                  &t->ncols, "targets", t->a->err)))
         return rc;
-    if ((r = pb_csv_next(csv, &f, &nf, t->a->err)) <= 0) {
-        rc = r < 0 ? r : pb__err(t->a->err, PROBITY_EEMPTY, t->path, 0, 0, "empty file: no targets header");
-        goto out;
-    }
-    for (int k = 0; k < NCOLS; k++) {
-        t->col[k] = -1;
-        for (size_t i = 0; i < nf; i++)
-            if (pb_streq_ci(pb_trim(f[i]), col_names[k])) {
-                t->col[k] = (int)i;
-                break;
-            }
-    }
-    t->ncols = nf;
     if (t->col[T_ID] < 0 || t->col[T_NAME] < 0) {
         rc = pb__err(t->a->err, PROBITY_EFORMAT, t->path, 1, 0, "not a targets.simple.csv header: no '%s' column",
                      t->col[T_ID] < 0 ? "id" : "name");
         goto out;
     }
-    while ((r = pb_csv_next(csv, &f, &nf, t->a->err)) > 0) {
-        t->line = pb_csv_lineno(csv);
-        if (nf != t->ncols) {
-            rc = pb__err(t->a->err, PROBITY_EPARSE, t->path, t->line, 0, "row has %zu fields, the header has %zu",
-                         nf, t->ncols);
-            goto out;
-        }
+    while ((r = pb__csv_row(csv, t->ncols, &f, &t->line, t->path, t->a->err)) > 0) {
         t->f = f;
         if (!*pb_trim(f[t->col[T_ID]])) {
             rc = pb__err(t->a->err, PROBITY_EPARSE, t->path, t->line, t->col[T_ID] + 1, "row without an id");
