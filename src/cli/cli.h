@@ -34,6 +34,10 @@ int cli_fail(const struct probity_error *err);
 struct probity_store *cli_open(struct cli *g, int write);
 /* Print a JSON string literal (with quotes) of s. */
 void cli_json_str(FILE *fp, const char *s);
+struct probity_hit;
+/* Print a hit's token alignment and features as JSON members `,"align":[...],"features":[...]`;
+ * the aligned tokens are keyed `left` and `right`. */
+void cli_json_explanation(FILE *fp, const struct probity_hit *h, const char *left, const char *right);
 
 int cmd_load(struct cli *g, int argc, char **argv);
 int cmd_lists(struct cli *g, int argc, char **argv);

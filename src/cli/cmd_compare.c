@@ -21,23 +21,8 @@ static void print_json(const char *a, const char *b, const char *schema, double 
     cli_json_str(stdout, schema ? schema : "any");
     printf(",\"score\":%.4f,\"match\":%s,\"explanation\":", score, score >= thr - 1e-9 ? "true" : "false");
     cli_json_str(stdout, expl);
-    printf(",\"align\":[");
-    for (size_t k = 0; k < h->nalign; k++) {
-        printf("%s{\"left\":", k ? "," : "");
-        cli_json_str(stdout, h->align[k].query);
-        printf(",\"right\":");
-        cli_json_str(stdout, h->align[k].name);
-        printf(",\"similarity\":%.4f,\"weight\":%.4f}", h->align[k].similarity, h->align[k].weight);
-    }
-    printf("],\"features\":[");
-    for (size_t k = 0; k < h->nfeatures; k++) {
-        printf("%s{\"name\":", k ? "," : "");
-        cli_json_str(stdout, h->features[k].name);
-        printf(",\"contribution\":%.4f,\"detail\":", h->features[k].contribution);
-        cli_json_str(stdout, h->features[k].detail);
-        putchar('}');
-    }
-    printf("]}\n");
+    cli_json_explanation(stdout, h, "left", "right");
+    printf("}\n");
 }
 
 static void print_text(const char *a, const char *b, double score, double thr, const struct probity_hit *h)

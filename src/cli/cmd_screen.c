@@ -43,23 +43,8 @@ static void print_json_hit(const char *query, const struct probity_hit *h)
     cli_json_str(stdout, h->matched);
     printf(",\"score\":%.4f,\"explanation\":", h->score);
     cli_json_str(stdout, expl);
-    printf(",\"align\":[");
-    for (size_t k = 0; k < h->nalign; k++) {
-        printf("%s{\"query\":", k ? "," : "");
-        cli_json_str(stdout, h->align[k].query);
-        printf(",\"name\":");
-        cli_json_str(stdout, h->align[k].name);
-        printf(",\"similarity\":%.4f,\"weight\":%.4f}", h->align[k].similarity, h->align[k].weight);
-    }
-    printf("],\"features\":[");
-    for (size_t k = 0; k < h->nfeatures; k++) {
-        printf("%s{\"name\":", k ? "," : "");
-        cli_json_str(stdout, h->features[k].name);
-        printf(",\"contribution\":%.4f,\"detail\":", h->features[k].contribution);
-        cli_json_str(stdout, h->features[k].detail);
-        putchar('}');
-    }
-    printf("]}\n");
+    cli_json_explanation(stdout, h, "query", "name");
+    printf("}\n");
 }
 
 static void print_text_hit(const struct probity_hit *h, int explain)

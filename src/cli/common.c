@@ -1,6 +1,7 @@
 /* Helpers shared by the subcommands: option handling, errors, opening the store. */
 #include <string.h>
 #include "cli/cli.h"
+#include "probity/match.h"
 
 void cli_usage(FILE *fp, const struct command *c)
 {
@@ -82,4 +83,25 @@ void cli_json_str(FILE *fp, const char *s)
         }
     }
     fputc('"', fp);
+}
+
+void cli_json_explanation(FILE *fp, const struct probity_hit *h, const char *left, const char *right)
+{
+    fprintf(fp, ",\"align\":[");
+    for (size_t k = 0; k < h->nalign; k++) {
+        fprintf(fp, "%s{\"%s\":", k ? "," : "", left);
+        cli_json_str(fp, h->align[k].query);
+        fprintf(fp, ",\"%s\":", right);
+        cli_json_str(fp, h->align[k].name);
+        fprintf(fp, ",\"similarity\":%.4f,\"weight\":%.4f}", h->align[k].similarity, h->align[k].weight);
+    }
+    fprintf(fp, "],\"features\":[");
+    for (size_t k = 0; k < h->nfeatures; k++) {
+        fprintf(fp, "%s{\"name\":", k ? "," : "");
+        cli_json_str(fp, h->features[k].name);
+        fprintf(fp, ",\"contribution\":%.4f,\"detail\":", h->features[k].contribution);
+        cli_json_str(fp, h->features[k].detail);
+        fputc('}', fp);
+    }
+    fputc(']', fp);
 }
