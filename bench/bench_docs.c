@@ -225,7 +225,7 @@ static void ingest_run(const char *db, const char *dir, int jobs, int64_t bytes,
 
 /* ---- search ---- */
 
-static int on_hit(void *ctx, const struct probity_hit *h)
+static int on_hit(void *ctx, const struct probity_search_hit *h)
 {
     (void)h;
     (*(long *)ctx)++;

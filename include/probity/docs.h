@@ -92,7 +92,7 @@ struct probity_search_opts {
 };
 
 /* One document found, with the passage (chunk) that matched best. Borrowed for the callback. */
-struct probity_hit {
+struct probity_search_hit {
     const char *id, *title, *path, *type, *langs;
     int page;
     int64_t start, end;          /* the first hit: code point offsets in the document */
@@ -100,14 +100,14 @@ struct probity_hit {
     double score;                /* bm25, higher is better */
     int rank;                    /* 1, 2, ... */
 };
-typedef int (*probity_hit_cb)(void *ctx, const struct probity_hit *h);
+typedef int (*probity_search_hit_cb)(void *ctx, const struct probity_search_hit *h);
 
 /* Search. The query language: words (all required), "exact phrases", OR, AND, NOT or -word,
  * prefix*, parentheses, and the filters collection:NAME, lang:CODE, type:TYPE. Results in
  * order of score, one per document. A malformed query is PROBITY_EPARSE with the column
  * (1-based, in characters) in err->column. PROBITY_ENOTFOUND when nothing was ingested yet. */
 int probity_search(struct probity_store *st, const char *query, const struct probity_search_opts *o,
-                   probity_hit_cb cb, void *ctx, struct probity_error *err);
+                   probity_search_hit_cb cb, void *ctx, struct probity_error *err);
 
 /* ---- reading documents ---- */
 

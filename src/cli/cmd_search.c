@@ -12,7 +12,7 @@ struct search_ui {
     long hits;
 };
 
-static int print_hit(void *ctx, const struct probity_hit *h)
+static int print_hit(void *ctx, const struct probity_search_hit *h)
 {
     struct search_ui *ui = ctx;
     ui->hits++;

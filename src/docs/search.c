@@ -135,7 +135,7 @@ static int excluded(struct probity_store *st, struct pb_query *q, struct pb_segm
 }
 
 int probity_search(struct probity_store *st, const char *query, const struct probity_search_opts *o,
-                   probity_hit_cb cb, void *ctx, struct probity_error *err)
+                   probity_search_hit_cb cb, void *ctx, struct probity_error *err)
 {
     struct pb_query *q = NULL;
     struct pb_docq *dq = NULL;
@@ -170,7 +170,7 @@ int probity_search(struct probity_store *st, const char *query, const struct pro
     }
     while (found < limit) {
         struct pb_docq_row row;
-        struct probity_hit h;
+        struct probity_search_hit h;
         int r = pb__docq_next(dq, &row, err);
         if (r < 0) {
             rc = r;

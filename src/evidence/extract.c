@@ -10,6 +10,7 @@
 #include "core/core.h"
 #include "evidence/evidence_int.h"
 #include "probity/docs.h"
+#include "probity/match.h"
 #include "store/evstore.h"
 #include "text/names.h"
 #include "text/text.h"
@@ -35,6 +36,8 @@ struct run {
     struct probity_extract_summary *sum;
     const struct probity_extract_opts *o;
     struct probity_gazetteer *g;
+    struct probity_index *ix;   /* the screening index, built on the first name it is needed for */
+    int ix_tried;
     struct pb_map ids;          /* mention name -> entity id (malloc'd), across documents */
     struct doctext dt;
     const char *doc;
@@ -109,6 +112,40 @@ static int lookup_first(void *ctx, const struct probity_entity *e, const char *d
     return 0;
 }
 
+/* A list organisation the screening matcher is confident is the same as `name` (a spelling,
+ * legal-form or script variant of a listed name), or NULL. The bar is high: a wrong merge
+ * would put a document's statements on a listed entity. */
+#define RESOLVE_THRESHOLD 0.92
+
+static char *screen_match(struct run *r, const char *name)
+{
+    struct probity_query q;
+    struct probity_result res;
+    struct probity_error e2;
+    char *id = NULL;
+    if (!r->ix_tried) {
+        r->ix_tried = 1;
+        probity_error_clear(&e2);
+        if (probity_index_build(r->st, NULL, 0, &r->ix, &e2))
+            r->ix = NULL; /* no lists loaded: exact keys only */
+    }
+    if (!r->ix)
+        return NULL;
+    memset(&q, 0, sizeof(q));
+    q.name = name;
+    q.schema = "Organization";
+    q.threshold = RESOLVE_THRESHOLD;
+    q.limit = 2;
+    probity_error_clear(&e2);
+    if (probity_screen(r->ix, &q, &res, &e2))
+        return NULL;
+    /* only an unambiguous answer: one hit, or a clear first */
+    if (res.n == 1 || (res.n > 1 && res.hits[0].score - res.hits[1].score > 0.05))
+        id = pb_strdup(res.hits[0].id);
+    probity_result_release(&res);
+    return id;
+}
+
 static const char *resolve(struct run *r, const struct probity_mention *m)
 {
     char *id = NULL, *key = NULL;
@@ -124,6 +161,8 @@ static const char *resolve(struct run *r, const struct probity_mention *m)
         probity_error_clear(&e2);
         probity_store_lookup_name(r->st, key, lookup_first, &id, &e2);
     }
+    if (!id)
+        id = screen_match(r, m->name);
     if (!id) {
         const char *k = key;
         if (pb_name_forms(m->name, PB_NAME_ORG, &f) == 0 && f.n)
@@ -330,6 +369,7 @@ out:
     pb_buf_release(&r.dt.text);
     free(r.dt.p);
     probity_gazetteer_free(r.g);
+    probity_index_free(r.ix);
     return rc;
 }
 

@@ -240,7 +240,7 @@ struct collect_hits {
     int n;
 };
 
-static int on_hit(void *ctx, const struct probity_hit *h)
+static int on_hit(void *ctx, const struct probity_search_hit *h)
 {
     struct collect_hits *c = ctx;
     if (c->n < 16) {
