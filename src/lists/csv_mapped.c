@@ -70,10 +70,7 @@ static int oom(struct mapped *m)
 
 static int add(struct mapped *m, struct probity_entity *e, const char *prop, const char *value)
 {
-    int rc = probity_entity_add(e, prop, value);
-    if (rc == PROBITY_EENCODING)
-        return pb__err(m->a->err, rc, m->path, m->line, 0, "invalid UTF-8 in %s", prop);
-    return rc ? oom(m) : 0;
+    return pb__entity_add_at(e, prop, value, m->path, m->line, m->a->err);
 }
 
 /* Lower-case letters and digits only: "Start date", "start_date" and "startDate" meet. */

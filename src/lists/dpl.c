@@ -46,12 +46,7 @@ static const char *cell(const struct dpl *d, int k)
 
 static int add(struct dpl *d, struct probity_entity *e, const char *prop, const char *value)
 {
-    int rc = probity_entity_add(e, prop, value);
-    if (rc == PROBITY_EENCODING)
-        return pb__err(d->a->err, rc, d->path, d->line, 0, "invalid UTF-8 in %s", prop);
-    if (rc)
-        return pb__err(d->a->err, PROBITY_ENOMEM, d->path, d->line, 0, "out of memory");
-    return 0;
+    return pb__entity_add_at(e, prop, value, d->path, d->line, d->a->err);
 }
 
 static int add_date(struct dpl *d, struct probity_entity *e, const char *prop, const char *value)

@@ -49,6 +49,11 @@ const char *pb__country_code(const char *name);
  * punctuation, spacing) does not split an id. Returns 0 or -1 when out of memory. */
 int pb__id_fold(struct pb_buf *b, const char *s);
 
+/* probity_entity_add with its failure turned into an error at path:line (invalid UTF-8 in
+ * PROP, or out of memory). Returns 0 or the code, with err filled. */
+int pb__entity_add_at(struct probity_entity *e, const char *prop, const char *value, const char *path, long line,
+                      struct probity_error *err);
+
 struct pb_csv;
 /* Open a CSV whose first row is a header and find the columns named names[0..n)
  * (case-insensitive, blanks trimmed): col[k] gets each one's field index, -1 when absent, and

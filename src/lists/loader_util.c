@@ -61,3 +61,14 @@ int pb__csv_row(struct pb_csv *csv, size_t nheader, char ***f, long *line, const
         return pb__err(err, PROBITY_EPARSE, path, *line, 0, "row has %zu fields, the header has %zu", nf, nheader);
     return 1;
 }
+
+int pb__entity_add_at(struct probity_entity *e, const char *prop, const char *value, const char *path, long line,
+                      struct probity_error *err)
+{
+    int rc = probity_entity_add(e, prop, value);
+    if (rc == PROBITY_EENCODING)
+        return pb__err(err, rc, path, line, 0, "invalid UTF-8 in %s", prop);
+    if (rc)
+        return pb__err(err, PROBITY_ENOMEM, path, line, 0, "out of memory");
+    return 0;
+}

@@ -39,12 +39,7 @@ static const char *cell(const struct targets *t, int k)
 
 static int add(struct targets *t, struct probity_entity *e, const char *prop, const char *value)
 {
-    int rc = probity_entity_add(e, prop, value);
-    if (rc == PROBITY_EENCODING)
-        return pb__err(t->a->err, rc, t->path, t->line, 0, "invalid UTF-8 in %s", prop);
-    if (rc)
-        return pb__err(t->a->err, PROBITY_ENOMEM, t->path, t->line, 0, "out of memory");
-    return 0;
+    return pb__entity_add_at(e, prop, value, t->path, t->line, t->a->err);
 }
 
 static int oom(struct targets *t)
