@@ -14,6 +14,7 @@
 #include "core/core.h"
 #include "lists/loader.h"
 #include "probity/lists.h"
+#include "bench_bundled.h"
 
 static double now(void)
 {
@@ -48,23 +49,15 @@ int main(int argc, char **argv)
 {
     const char *root = argc > 1 ? argv[1] : ".";
     int runs = argc > 2 ? atoi(argv[2]) : 5;
-    static const char *const rel[] = {"data/lists/us_ofac_sdn/sdn.csv", "data/lists/us_ofac_sdn/alt.csv",
-                                      "data/lists/us_ofac_sdn/add.csv", "data/lists/us_ofac_cons/cons_prim.csv",
-                                      "data/lists/us_ofac_cons/cons_alt.csv", "data/lists/us_ofac_cons/cons_add.csv",
-                                      "data/lists/us_ofac_cons/cons_comments.csv", "data/lists/un_sc/consolidated.xml",
-                                      "data/lists/us_bis_dpl/dpl.txt"};
-    enum { N = sizeof(rel) / sizeof(rel[0]) };
-    char paths[N][512], db[128];
+    enum { N = BENCH_BUNDLED_N };
+    char paths[N][1024], db[128];
     const char *pp[N];
     double *wall = calloc((size_t)runs, sizeof(double)), *cp = calloc((size_t)runs, sizeof(double));
     double *bwall = calloc((size_t)runs, sizeof(double));
     long entities = 0, statements = 0;
     if (runs < 1 || !wall || !cp || !bwall)
         return 2;
-    for (int i = 0; i < N; i++) {
-        snprintf(paths[i], sizeof(paths[i]), "%s/%s", root, rel[i]);
-        pp[i] = paths[i];
-    }
+    bench_bundled_paths(root, paths, pp);
     snprintf(db, sizeof(db), "/tmp/pb-bench-lists-%d.db", (int)getpid());
     for (int r = 0; r < runs; r++) {
         struct probity_store *st;

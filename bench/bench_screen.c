@@ -21,6 +21,7 @@
 #include "probity/lists.h"
 #include "probity/match.h"
 #include "probity/store.h"
+#include "bench_bundled.h"
 
 #define TARGET_QPS 20000.0
 #define TARGET_P99_MS 1.0
@@ -101,34 +102,6 @@ static size_t read_column(struct queries *q, const char *shared, const char *fil
     return q->n - before;
 }
 
-static int load_bundled(struct probity_store *st, const char *src)
-{
-    static const char *const files[] = {
-        "us_ofac_sdn/sdn.csv",        "us_ofac_sdn/alt.csv",         "us_ofac_sdn/add.csv",
-        "us_ofac_cons/cons_prim.csv", "us_ofac_cons/cons_alt.csv",   "us_ofac_cons/cons_add.csv",
-        "us_ofac_cons/cons_comments.csv", "un_sc/consolidated.xml", "us_bis_dpl/dpl.txt"};
-    char paths[9][1024];
-    const char *p[9];
-    struct probity_load_opts o;
-    struct probity_load_report rep;
-    struct probity_error err;
-    FILE *devnull = fopen("/dev/null", "w");
-    int rc;
-    memset(&o, 0, sizeof(o));
-    memset(&rep, 0, sizeof(rep));
-    for (size_t i = 0; i < 9; i++) {
-        snprintf(paths[i], sizeof(paths[i]), "%s/data/lists/%s", src, files[i]);
-        p[i] = paths[i];
-    }
-    rc = probity_load(st, p, 9, &o, devnull, &rep, &err);
-    if (rc)
-        fprintf(stderr, "bench_screen: loading the bundled lists: %s\n", err.msg);
-    probity_load_report_release(&rep);
-    if (devnull)
-        fclose(devnull);
-    return rc;
-}
-
 struct thr {
     const struct probity_index *ix;
     const struct queries *q;
@@ -198,7 +171,7 @@ int main(int argc, char **argv)
     if (!db) {
         snprintf(tmpdb, sizeof(tmpdb), "/tmp/probity-bench-screen-%ld.db", (long)getpid());
         db = tmpdb;
-        if (probity_store_open(&st, db, &err) || load_bundled(st, src)) {
+        if (probity_store_open(&st, db, &err) || bench_load_bundled(st, src, "bench_screen")) {
             fprintf(stderr, "bench_screen: cannot prepare %s (run from the source tree or set PROBITY_SOURCE)\n", db);
             return 1;
         }

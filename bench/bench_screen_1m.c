@@ -24,6 +24,7 @@
 #include "probity/model.h"
 #include "probity/store.h"
 #include "text/names.h"
+#include "bench_bundled.h"
 
 #define TARGET_BUILD_S 30.0
 #define TARGET_RSS_MB 1000.0
@@ -345,34 +346,6 @@ static size_t read_column(struct queries *q, const char *shared, const char *fil
     return q->n - before;
 }
 
-static int load_bundled(struct probity_store *st, const char *src)
-{
-    static const char *const files[] = {
-        "us_ofac_sdn/sdn.csv",        "us_ofac_sdn/alt.csv",         "us_ofac_sdn/add.csv",
-        "us_ofac_cons/cons_prim.csv", "us_ofac_cons/cons_alt.csv",   "us_ofac_cons/cons_add.csv",
-        "us_ofac_cons/cons_comments.csv", "un_sc/consolidated.xml", "us_bis_dpl/dpl.txt"};
-    char paths[9][1024];
-    const char *p[9];
-    struct probity_load_opts o;
-    struct probity_load_report rep;
-    struct probity_error err;
-    FILE *devnull = fopen("/dev/null", "w");
-    int rc;
-    memset(&o, 0, sizeof(o));
-    memset(&rep, 0, sizeof(rep));
-    for (size_t i = 0; i < 9; i++) {
-        snprintf(paths[i], sizeof(paths[i]), "%s/data/lists/%s", src, files[i]);
-        p[i] = paths[i];
-    }
-    rc = probity_load(st, p, 9, &o, devnull, &rep, &err);
-    if (rc)
-        fprintf(stderr, "bench_screen_1m: loading the bundled lists: %s\n", err.msg);
-    probity_load_report_release(&rep);
-    if (devnull)
-        fclose(devnull);
-    return rc;
-}
-
 struct timing {
     double qps, p50, p90, p99, max;
     long hits;
@@ -462,7 +435,7 @@ int main(int argc, char **argv)
     }
     memset(&pools, 0, sizeof(pools));
     snprintf(tmpdb, sizeof(tmpdb), "/tmp/probity-bench-1m-%ld.db", (long)getpid());
-    if (probity_store_open(&st, tmpdb, &err) || load_bundled(st, src)) {
+    if (probity_store_open(&st, tmpdb, &err) || bench_load_bundled(st, src, "bench_screen_1m")) {
         fprintf(stderr, "bench_screen_1m: cannot prepare %s (run from the source tree or set PROBITY_SOURCE)\n",
                 tmpdb);
         return 1;
