@@ -274,8 +274,7 @@ int pb__ev_entity(struct probity_store *st, const char *id, char *caption, size_
     if (rc != PROBITY_ENOTFOUND)
         return rc;
     if (sqlite3_prepare_v2(db,
-                           "SELECT (SELECT min(st.value) FROM statement st WHERE st.version = e.version"
-                           " AND st.entity = e.id AND st.prop = 'name'), e.schema FROM entity e"
+                           "SELECT pb_first(e.statements, 'name'), e.schema FROM entity e"
                            " JOIN dataset ds ON ds.current = e.version WHERE e.id = ?1 LIMIT 1",
                            -1, &s, NULL) != SQLITE_OK)
         return dberr(db, err, "read entity");

@@ -1,9 +1,12 @@
 /* The SQLite store. Every SQL statement of probity is in this file.
  *
- * Layout: a dataset has numbered versions; each version holds its entities (id, schema)
- * and their statements (entity, prop, value). Entity-typed statements are mirrored in
- * `ref` (target -> source) so links can be found from either end, and name keys in
- * `name_key` for exact look-ups. A dataset's current version is switched inside the load
+ * Layout: a dataset has numbered versions; each version holds its entities, each one row
+ * (id, schema, statements) where the statements, the entity's (prop, value) pairs, are one
+ * packed value in canonical order (see pack_statements). One row per entity rather than one
+ * per value keeps a load to about a tenth of the B-tree insertions, and two versions of an
+ * entity are equal exactly when their packed statements are. Entity-typed statements are
+ * mirrored in `ref` (target -> source) so links can be found from either end, and name keys
+ * in `name_key` for exact look-ups. A dataset's current version is switched inside the load
  * transaction, so readers see either the old version or the new one, never a mixture. */
 #include <stdlib.h>
 #include <string.h>
@@ -14,15 +17,15 @@
 #include "probity/store.h"
 #include "store/store_internal.h"
 
-/* Statements are inserted up to this many rows per SQL statement: the per-statement
- * overhead of the VM is then paid once per batch rather than once per value. */
-#define STMT_BATCH 8
-
 struct probity_store {
     sqlite3 *db;
     char *path;
-    sqlite3_stmt *ins_entity, *ins_stmt, *ins_ref, *ins_name, *get_schema, *set_schema;
-    sqlite3_stmt *ins_multi[STMT_BATCH + 1];   /* INSERT of k statement rows at once, k = 2..8 */
+    sqlite3_stmt *ins_entity, *ins_ref, *ins_name, *get_entity, *set_entity;
+    struct pb_buf pack;                        /* packed statements of the entity being stored */
+    const struct probity_prop **order;         /* its props in canonical order */
+    size_t norder;
+    int64_t load_vid;                          /* the version being loaded, and its statement count */
+    long load_statements;
     struct pb_map types;   /* "schema\tprop" -> static type string ("" when unknown) */
 };
 
@@ -82,6 +85,18 @@ static const char *const migrations[] = {
     "CREATE INDEX ev_link_subject ON ev_link(subject);"
     "CREATE INDEX ev_link_object ON ev_link(object);"
     "CREATE TABLE ev_review(link TEXT PRIMARY KEY, status TEXT NOT NULL, note TEXT, at TEXT) WITHOUT ROWID;",
+    /* 4: one row per entity, its statements packed (pb_pack, registered in open_db), in load
+     * order with a unique (version, id) index; replaces the row-per-value statement table. */
+    "CREATE TABLE entity4(n INTEGER PRIMARY KEY, version INTEGER NOT NULL, id TEXT NOT NULL,"
+    "  schema TEXT NOT NULL, statements BLOB NOT NULL);"
+    "INSERT INTO entity4(version, id, schema, statements)"
+    "  SELECT e.version, e.id, e.schema, COALESCE((SELECT pb_pack(prop, value) FROM (SELECT prop, value"
+    "    FROM statement s WHERE s.version = e.version AND s.entity = e.id ORDER BY prop, value)), x'')"
+    "  FROM entity e ORDER BY e.version, e.id;"
+    "DROP TABLE statement;"
+    "DROP TABLE entity;"
+    "ALTER TABLE entity4 RENAME TO entity;"
+    "CREATE UNIQUE INDEX entity_key ON entity(version, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -105,6 +120,168 @@ static int prepare(struct probity_store *st, sqlite3_stmt **s, const char *sql, 
 {
     if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL) != SQLITE_OK)
         return sqlerr(st, err, "prepare");
+    return 0;
+}
+
+/* ---- packed statements ----
+ * An entity's statements are stored as one value: "prop NUL value NUL" repeated, sorted by
+ * property and then value, bytewise (the order of SQLite's BINARY collation), without
+ * duplicates. Values never contain NUL (they are C strings), so the packing is unambiguous,
+ * and equal statement sets pack to equal bytes. */
+
+static int cmp_statement(const void *a, const void *b)
+{
+    const struct probity_prop *x = *(const struct probity_prop *const *)a;
+    const struct probity_prop *y = *(const struct probity_prop *const *)b;
+    int c = strcmp(x->prop, y->prop);
+    return c ? c : strcmp(x->value, y->value);
+}
+
+/* Pack n statements into out (reset first), using *order (grown as needed, *norder its
+ * capacity) for the sort. Returns the number of distinct statements, or -1 when out of memory. */
+static long pack_statements(struct pb_buf *out, const struct probity_prop **order_in, size_t n,
+                            const struct probity_prop ***order, size_t *norder)
+{
+    long count = 0;
+    if (n > *norder) {
+        const struct probity_prop **o = realloc(*order, n * sizeof(*o));
+        if (!o)
+            return -1;
+        *order = o;
+        *norder = n;
+    }
+    if (n)
+        memcpy(*order, order_in, n * sizeof(**order));
+    qsort(*order, n, sizeof(**order), cmp_statement);
+    pb_buf_reset(out);
+    if (pb_buf_grow(out, 1))
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const struct probity_prop *p = (*order)[i];
+        if (i && cmp_statement(&(*order)[i - 1], &(*order)[i]) == 0)
+            continue;
+        if (pb_buf_add(out, p->prop, strlen(p->prop) + 1) || pb_buf_add(out, p->value, strlen(p->value) + 1))
+            return -1;
+        count++;
+    }
+    return count;
+}
+
+/* The next statement of a packed value from *pos; 0 at the end (or at a malformed tail). */
+static int next_statement(const char *blob, size_t len, size_t *pos, const char **prop, const char **value)
+{
+    const char *p, *v, *end;
+    if (!blob || *pos >= len)
+        return 0;
+    p = blob + *pos;
+    if (!(end = memchr(p, 0, len - *pos)))
+        return 0;
+    v = end + 1;
+    if (v >= blob + len || !(end = memchr(v, 0, (size_t)(blob + len - v))))
+        return 0;
+    *prop = p;
+    *value = v;
+    *pos = (size_t)(end + 1 - blob);
+    return 1;
+}
+
+/* Split a packed value into props pointing into it (the array grows as needed). */
+static long unpack_statements(const char *blob, size_t len, struct probity_prop **props, size_t *cap)
+{
+    size_t pos = 0, n = 0;
+    const char *prop, *value;
+    while (next_statement(blob, len, &pos, &prop, &value)) {
+        if (n == *cap) {
+            size_t c = *cap ? *cap * 2 : 32;
+            struct probity_prop *p = realloc(*props, c * sizeof(*p));
+            if (!p)
+                return -1;
+            *props = p;
+            *cap = c;
+        }
+        (*props)[n].prop = (char *)prop;
+        (*props)[n++].value = (char *)value;
+    }
+    return (long)n;
+}
+
+/* SQL aggregate pb_pack(prop, value): the packed statements of its rows, in canonical order
+ * whatever the order of the rows (used by the migration from row-per-value storage). */
+static void sql_pack_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct pb_buf *b = sqlite3_aggregate_context(ctx, sizeof(*b));
+    const char *p = (const char *)sqlite3_value_text(argv[0]), *v = (const char *)sqlite3_value_text(argv[1]);
+    (void)argc;
+    if (!b)
+        return;
+    if (p && v && (pb_buf_add(b, p, strlen(p) + 1) || pb_buf_add(b, v, strlen(v) + 1)))
+        sqlite3_result_error_nomem(ctx);
+}
+
+static void sql_pack_final(sqlite3_context *ctx)
+{
+    struct pb_buf *b = sqlite3_aggregate_context(ctx, 0), out = PB_BUF_INIT;
+    struct probity_prop *props = NULL;
+    const struct probity_prop **in = NULL, **order = NULL;
+    size_t cap = 0, norder = 0;
+    long n;
+    if (!b || !b->s) {
+        sqlite3_result_zeroblob(ctx, 0);
+        return;
+    }
+    n = unpack_statements(b->s, b->len, &props, &cap);
+    if (n >= 0 && (in = malloc(((size_t)n + 1) * sizeof(*in)))) {
+        for (long i = 0; i < n; i++)
+            in[i] = &props[i];
+        if (pack_statements(&out, in, (size_t)n, &order, &norder) >= 0) {
+            sqlite3_result_blob(ctx, out.s, (int)out.len, SQLITE_TRANSIENT);
+            n = -2;
+        }
+    }
+    if (n != -2)
+        sqlite3_result_error_nomem(ctx);
+    free(in);
+    free(order);
+    free(props);
+    pb_buf_release(&out);
+    pb_buf_release(b);
+}
+
+/* SQL pb_first(statements, prop): the first value of prop in canonical order, or NULL. */
+static void sql_first(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const char *blob = sqlite3_value_blob(argv[0]), *want = (const char *)sqlite3_value_text(argv[1]);
+    size_t len = (size_t)sqlite3_value_bytes(argv[0]), pos = 0;
+    const char *prop, *value;
+    (void)argc;
+    while (want && next_statement(blob, len, &pos, &prop, &value))
+        if (strcmp(prop, want) == 0) {
+            sqlite3_result_text(ctx, value, -1, SQLITE_TRANSIENT);
+            return;
+        }
+    sqlite3_result_null(ctx);
+}
+
+/* SQL pb_count(statements): how many statements are packed in the value. */
+static void sql_count(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const char *blob = sqlite3_value_blob(argv[0]);
+    size_t len = (size_t)sqlite3_value_bytes(argv[0]), pos = 0;
+    const char *prop, *value;
+    sqlite3_int64 n = 0;
+    (void)argc;
+    while (next_statement(blob, len, &pos, &prop, &value))
+        n++;
+    sqlite3_result_int64(ctx, n);
+}
+
+static int register_functions(struct probity_store *st, struct probity_error *err)
+{
+    int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+    if (sqlite3_create_function(st->db, "pb_pack", 2, flags, NULL, NULL, sql_pack_step, sql_pack_final) ||
+        sqlite3_create_function(st->db, "pb_first", 2, flags, NULL, sql_first, NULL, NULL) ||
+        sqlite3_create_function(st->db, "pb_count", 1, flags, NULL, sql_count, NULL, NULL))
+        return sqlerr(st, err, "register functions");
     return 0;
 }
 
@@ -174,6 +351,8 @@ static int open_db(struct probity_store **out, const char *path, int readonly, s
         goto fail;
     }
     sqlite3_busy_timeout(st->db, 10000);
+    if ((rc = register_functions(st, err)))
+        goto fail;
     /* a file that is not SQLite at all shows up on the first read */
     if (readonly) {
         int v;
@@ -222,13 +401,12 @@ void probity_store_close(struct probity_store *st)
     if (!st)
         return;
     sqlite3_finalize(st->ins_entity);
-    sqlite3_finalize(st->ins_stmt);
-    for (int k = 0; k <= STMT_BATCH; k++)
-        sqlite3_finalize(st->ins_multi[k]);
     sqlite3_finalize(st->ins_ref);
     sqlite3_finalize(st->ins_name);
-    sqlite3_finalize(st->get_schema);
-    sqlite3_finalize(st->set_schema);
+    sqlite3_finalize(st->get_entity);
+    sqlite3_finalize(st->set_entity);
+    pb_buf_release(&st->pack);
+    free(st->order);
     sqlite3_close(st->db);
     pb_map_release(&st->types, NULL);
     free(st->path);
@@ -336,80 +514,102 @@ static const char *cached_type(struct probity_store *st, const char *schema, con
     return t ? t : "";
 }
 
-static int insert_statements(struct probity_store *st, int64_t vid, const char *id, const struct probity_prop *p,
-                             size_t k, struct probity_error *err)
+/* Store e's statements as the packed value of (vid, e->id) when that entity is already in
+ * the version: the union of both statement sets, and the more specific schema. */
+static int merge_entity(struct probity_store *st, int64_t vid, const struct probity_entity *e,
+                        struct probity_error *err)
 {
-    sqlite3_stmt **s = k == 1 ? &st->ins_stmt : &st->ins_multi[k];
-    int rc;
-    if (!*s) {
-        struct pb_buf sql = PB_BUF_INIT;
-        pb_buf_adds(&sql, "INSERT OR IGNORE INTO statement(version, entity, prop, value) VALUES");
-        for (size_t i = 0; i < k; i++)
-            pb_buf_addf(&sql, "%s(?1,?2,?%zu,?%zu)", i ? "," : "", 3 + 2 * i, 4 + 2 * i);
-        rc = sql.s ? prepare(st, s, sql.s, err) : pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
-        pb_buf_release(&sql);
-        if (rc)
-            return rc;
+    sqlite3_stmt *s = st->get_entity;
+    struct probity_prop *old = NULL;
+    const struct probity_prop **all = NULL;
+    char *blob = NULL, *schema = NULL;
+    size_t len = 0, cap = 0;
+    long nold = 0, n;
+    int rc = 0;
+    sqlite3_bind_int64(s, 1, vid);
+    sqlite3_bind_text(s, 2, e->id, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        const char *common = probity_schema_common((const char *)sqlite3_column_text(s, 0), e->schema);
+        schema = pb_strdup(common && strcmp(common, e->schema) == 0 ? e->schema
+                                                                      : (const char *)sqlite3_column_text(s, 0));
+        len = (size_t)sqlite3_column_bytes(s, 1);
+        if ((blob = malloc(len + 1)) && len)
+            memcpy(blob, sqlite3_column_blob(s, 1), len);
     }
-    sqlite3_bind_int64(*s, 1, vid);
-    sqlite3_bind_text(*s, 2, id, -1, SQLITE_STATIC);
-    for (size_t i = 0; i < k; i++) {
-        sqlite3_bind_text(*s, (int)(3 + 2 * i), p[i].prop, -1, SQLITE_STATIC);
-        sqlite3_bind_text(*s, (int)(4 + 2 * i), p[i].value, -1, SQLITE_STATIC);
+    sqlite3_reset(s);
+    if (!schema || !blob || (nold = unpack_statements(blob, len, &old, &cap)) < 0 ||
+        !(all = malloc(((size_t)nold + e->nprops + 1) * sizeof(*all)))) {
+        rc = pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
     }
-    rc = sqlite3_step(*s);
-    sqlite3_reset(*s);
-    return rc == SQLITE_DONE ? 0 : sqlerr(st, err, "store statement");
+    for (long i = 0; i < nold; i++)
+        all[i] = &old[i];
+    for (size_t i = 0; i < e->nprops; i++)
+        all[(size_t)nold + i] = &e->props[i];
+    if ((n = pack_statements(&st->pack, all, (size_t)nold + e->nprops, &st->order, &st->norder)) < 0) {
+        rc = pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    s = st->set_entity;
+    sqlite3_bind_int64(s, 1, vid);
+    sqlite3_bind_text(s, 2, e->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, schema, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(s, 4, st->pack.s, (int)st->pack.len, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = sqlerr(st, err, "store entity");
+    sqlite3_reset(s);
+    if (!rc)
+        st->load_statements += n - nold;
+out:
+    free(all);
+    free(old);
+    free(blob);
+    free(schema);
+    return rc;
 }
 
 int probity_store_put(struct probity_store *st, int64_t vid, const struct probity_entity *e,
                       struct probity_error *err)
 {
+    sqlite3_stmt *s;
+    const struct probity_prop **in = NULL;
+    long n;
     int rc;
     if (!st->ins_entity &&
-        ((rc = prepare(st, &st->ins_entity, "INSERT OR IGNORE INTO entity(version, id, schema) VALUES(?1,?2,?3)",
-                       err)) ||
-         (rc = prepare(st, &st->ins_stmt,
-                       "INSERT OR IGNORE INTO statement(version, entity, prop, value) VALUES(?1,?2,?3,?4)", err)) ||
+        ((rc = prepare(st, &st->ins_entity,
+                       "INSERT OR IGNORE INTO entity(version, id, schema, statements) VALUES(?1,?2,?3,?4)", err)) ||
          (rc = prepare(st, &st->ins_ref,
                        "INSERT OR IGNORE INTO ref(target, version, source, prop) VALUES(?1,?2,?3,?4)", err)) ||
-         (rc = prepare(st, &st->get_schema, "SELECT schema FROM entity WHERE version = ?1 AND id = ?2", err)) ||
-         (rc = prepare(st, &st->set_schema, "UPDATE entity SET schema = ?3 WHERE version = ?1 AND id = ?2", err))))
+         (rc = prepare(st, &st->get_entity,
+                       "SELECT schema, statements FROM entity WHERE version = ?1 AND id = ?2", err)) ||
+         (rc = prepare(st, &st->set_entity,
+                       "UPDATE entity SET schema = ?3, statements = ?4 WHERE version = ?1 AND id = ?2", err))))
         return rc;
-    sqlite3_stmt *s = st->ins_entity;
+    if (vid != st->load_vid) {
+        st->load_vid = vid;
+        st->load_statements = 0;
+    }
+    if (e->nprops && !(in = malloc(e->nprops * sizeof(*in))))
+        return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < e->nprops; i++)
+        in[i] = &e->props[i];
+    n = pack_statements(&st->pack, in, e->nprops, &st->order, &st->norder);
+    free(in);
+    if (n < 0)
+        return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+    s = st->ins_entity;
     sqlite3_bind_int64(s, 1, vid);
     sqlite3_bind_text(s, 2, e->id, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, e->schema, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(s, 4, st->pack.s, (int)st->pack.len, SQLITE_STATIC);
     rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
         return sqlerr(st, err, "store entity");
-    if (sqlite3_changes(st->db) == 0) {
-        /* seen before in this version: keep the more specific of the two schemata */
-        const char *common = NULL;
-        s = st->get_schema;
-        sqlite3_bind_int64(s, 1, vid);
-        sqlite3_bind_text(s, 2, e->id, -1, SQLITE_STATIC);
-        if (sqlite3_step(s) == SQLITE_ROW)
-            common = probity_schema_common((const char *)sqlite3_column_text(s, 0), e->schema);
-        sqlite3_reset(s);
-        if (common && strcmp(common, e->schema) == 0) {
-            s = st->set_schema;
-            sqlite3_bind_int64(s, 1, vid);
-            sqlite3_bind_text(s, 2, e->id, -1, SQLITE_STATIC);
-            sqlite3_bind_text(s, 3, e->schema, -1, SQLITE_STATIC);
-            rc = sqlite3_step(s);
-            sqlite3_reset(s);
-            if (rc != SQLITE_DONE)
-                return sqlerr(st, err, "store entity");
-        }
-    }
-    for (size_t i = 0; i < e->nprops;) {
-        size_t k = e->nprops - i < STMT_BATCH ? e->nprops - i : STMT_BATCH;
-        if ((rc = insert_statements(st, vid, e->id, e->props + i, k, err)))
-            return rc;
-        i += k;
-    }
+    if (sqlite3_changes(st->db) > 0)
+        st->load_statements += n;
+    else if ((rc = merge_entity(st, vid, e, err))) /* seen before in this version */
+        return rc;
     for (size_t i = 0; i < e->nprops; i++) {
         const struct probity_prop *p = &e->props[i];
         if (strcmp(cached_type(st, e->schema, p->prop), "entity") == 0) {
@@ -497,7 +697,8 @@ int probity_store_version_finish(struct probity_store *st, int64_t vid, struct p
                                  struct probity_error *err)
 {
     long nr = count_of(st, "SELECT COUNT(*) FROM entity WHERE version = ?1", vid);
-    long ns = count_of(st, "SELECT COUNT(*) FROM statement WHERE version = ?1", vid);
+    long ns = vid == st->load_vid ? st->load_statements
+                                  : count_of(st, "SELECT SUM(pb_count(statements)) FROM entity WHERE version = ?1", vid);
     long ne = 0;
     int rc;
     sqlite3_stmt *s;
@@ -525,7 +726,7 @@ int probity_store_version_finish(struct probity_store *st, int64_t vid, struct p
 int probity_store_version_drop(struct probity_store *st, int64_t vid, struct probity_error *err)
 {
     static const char *const sql[] = {
-        "DELETE FROM statement WHERE version = ?1", "DELETE FROM entity WHERE version = ?1",
+        "DELETE FROM entity WHERE version = ?1",
         "DELETE FROM ref WHERE version = ?1",
         "DELETE FROM name_key WHERE version = ?1", "DELETE FROM version_file WHERE version = ?1",
         "DELETE FROM version WHERE id = ?1",
@@ -646,41 +847,16 @@ int probity_store_version_files(struct probity_store *st, int64_t vid, probity_f
     return rc;
 }
 
-/* Fill `e` with the statements of (vid, id). `q` is a prepared statement to reuse, or NULL
- * to prepare one for this call (walks over many entities pass their own). */
-static int read_entity_with(struct probity_store *st, sqlite3_stmt *q, int64_t vid, const char *id,
-                            const char *schema, struct probity_entity *e, struct probity_error *err)
+/* Fill `e` from a stored row: id, schema and packed statements. */
+static int fill_entity(const char *id, const char *schema, const char *blob, size_t len, struct probity_entity *e,
+                       struct probity_error *err)
 {
-    sqlite3_stmt *s = q;
-    int rc = probity_entity_reset(e, id, schema), step;
-    if (rc)
-        return pb__err(err, rc, NULL, 0, 0, "out of memory");
-    if (!s && sqlite3_prepare_v2(st->db,
-                                 "SELECT prop, value FROM statement WHERE version = ?1 AND entity = ?2"
-                                 " ORDER BY prop, value",
-                                 -1, &s, NULL) != SQLITE_OK)
-        return sqlerr(st, err, "read entity");
-    sqlite3_bind_int64(s, 1, vid);
-    sqlite3_bind_text(s, 2, id, -1, SQLITE_TRANSIENT);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW)
-        if ((rc = probity_entity_add(e, (const char *)sqlite3_column_text(s, 0),
-                                     (const char *)sqlite3_column_text(s, 1)))) {
-            rc = pb__err(err, rc, NULL, 0, 0, "read entity: %s", probity_strerror(rc));
-            break;
-        }
-    if (!rc && step != SQLITE_DONE)
-        rc = sqlerr(st, err, "read entity");
-    if (q)
-        sqlite3_reset(s);
-    else
-        sqlite3_finalize(s);
-    return rc;
-}
-
-static int read_entity(struct probity_store *st, int64_t vid, const char *id, const char *schema,
-                       struct probity_entity *e, struct probity_error *err)
-{
-    return read_entity_with(st, NULL, vid, id, schema, e, err);
+    size_t pos = 0;
+    const char *prop, *value;
+    int rc = probity_entity_reset(e, id, schema);
+    while (!rc && next_statement(blob, len, &pos, &prop, &value))
+        rc = probity_entity_add(e, prop, value);
+    return rc ? pb__err(err, rc, NULL, 0, 0, "read entity: %s", probity_strerror(rc)) : 0;
 }
 
 int probity_store_get(struct probity_store *st, const char *id, struct probity_entity *out, char *dataset,
@@ -689,7 +865,7 @@ int probity_store_get(struct probity_store *st, const char *id, struct probity_e
     sqlite3_stmt *s;
     int rc;
     if (sqlite3_prepare_v2(st->db,
-                           "SELECT e.version, e.schema, d.name FROM dataset d JOIN entity e"
+                           "SELECT e.statements, e.schema, d.name FROM dataset d JOIN entity e"
                            " ON e.version = d.current AND e.id = ?1 ORDER BY d.name LIMIT 1",
                            -1, &s, NULL) != SQLITE_OK)
         return sqlerr(st, err, "find entity");
@@ -700,29 +876,24 @@ int probity_store_get(struct probity_store *st, const char *id, struct probity_e
     }
     if (dataset)
         snprintf(dataset, size, "%s", (const char *)sqlite3_column_text(s, 2));
-    rc = read_entity(st, sqlite3_column_int64(s, 0), id, (const char *)sqlite3_column_text(s, 1), out, err);
+    rc = fill_entity(id, (const char *)sqlite3_column_text(s, 1), sqlite3_column_blob(s, 0),
+                     (size_t)sqlite3_column_bytes(s, 0), out, err);
     sqlite3_finalize(s);
     return rc;
 }
 
-/* Run a query yielding (version, id, schema, dataset) rows and hand each full entity to cb. */
+/* Run a query yielding (statements, id, schema, dataset) rows and hand each full entity to cb. */
 static int each_entity(struct probity_store *st, sqlite3_stmt *s, probity_entity_cb cb, void *ctx,
                        struct probity_error *err)
 {
     struct probity_entity e;
-    sqlite3_stmt *q = NULL;
     int rc = 0, step;
     probity_entity_init(&e);
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT prop, value FROM statement WHERE version = ?1 AND entity = ?2"
-                           " ORDER BY prop, value",
-                           -1, &q, NULL) != SQLITE_OK) {
-        sqlite3_finalize(s);
-        return sqlerr(st, err, "read entities");
-    }
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if ((rc = read_entity_with(st, q, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
-                                   (const char *)sqlite3_column_text(s, 2), &e, err)))
+        const char *blob = sqlite3_column_blob(s, 0);
+        size_t len = (size_t)sqlite3_column_bytes(s, 0);
+        if ((rc = fill_entity((const char *)sqlite3_column_text(s, 1), (const char *)sqlite3_column_text(s, 2),
+                              blob, len, &e, err)))
             break;
         if ((rc = cb(ctx, &e, (const char *)sqlite3_column_text(s, 3))))
             break;
@@ -730,7 +901,6 @@ static int each_entity(struct probity_store *st, sqlite3_stmt *s, probity_entity
     if (!rc && step != SQLITE_DONE)
         rc = sqlerr(st, err, "read entities");
     probity_entity_release(&e);
-    sqlite3_finalize(q);
     sqlite3_finalize(s);
     return rc;
 }
@@ -740,9 +910,10 @@ int probity_store_referrers(struct probity_store *st, const char *id, probity_en
 {
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db,
-                           "SELECT DISTINCT e.version, e.id, e.schema, d.name FROM dataset d"
-                           " JOIN ref r ON r.version = d.current AND r.target = ?1"
-                           " JOIN entity e ON e.version = r.version AND e.id = r.source ORDER BY e.id",
+                           "SELECT e.statements, e.id, e.schema, d.name FROM dataset d"
+                           " JOIN entity e ON e.version = d.current AND e.id IN"
+                           "  (SELECT r.source FROM ref r WHERE r.version = d.current AND r.target = ?1)"
+                           " ORDER BY e.id, d.name",
                            -1, &s, NULL) != SQLITE_OK)
         return sqlerr(st, err, "find links");
     sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
@@ -754,7 +925,7 @@ int probity_store_entities(struct probity_store *st, int64_t vid, probity_entity
 {
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db,
-                           "SELECT e.version, e.id, e.schema, v.dataset FROM entity e JOIN version v ON v.id = e.version"
+                           "SELECT e.statements, e.id, e.schema, v.dataset FROM entity e JOIN version v ON v.id = e.version"
                            " WHERE (?1 > 0 AND e.version = ?1) OR (?1 = 0 AND e.version IN (SELECT current FROM dataset))"
                            " ORDER BY v.dataset, e.id",
                            -1, &s, NULL) != SQLITE_OK)
@@ -768,7 +939,7 @@ int probity_store_lookup_name(struct probity_store *st, const char *key, probity
 {
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db,
-                           "SELECT e.version, e.id, e.schema, d.name FROM dataset d"
+                           "SELECT e.statements, e.id, e.schema, d.name FROM dataset d"
                            " JOIN name_key n ON n.version = d.current AND n.key = ?1"
                            " JOIN entity e ON e.version = n.version AND e.id = n.entity ORDER BY d.name, e.id",
                            -1, &s, NULL) != SQLITE_OK)
@@ -779,124 +950,169 @@ int probity_store_lookup_name(struct probity_store *st, const char *key, probity
 
 /* ---- diff ---- */
 
-static const char *caption_of(struct probity_store *st, int64_t vid, const char *id, const char *schema,
-                              char *buf, size_t size)
+/* The caption of a stored entity: the longest value (in characters) of its schema's caption
+ * property, the first in canonical order among equals. */
+static const char *caption_of(const char *schema, const char *blob, size_t len, char *buf, size_t size)
 {
-    sqlite3_stmt *s;
-    const char *prop = probity_schema_caption_prop(schema);
-    buf[0] = 0;
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT value FROM statement WHERE version = ?1 AND entity = ?2 AND prop = ?3"
-                           " ORDER BY length(value) DESC LIMIT 1",
-                           -1, &s, NULL) != SQLITE_OK)
-        return buf;
-    sqlite3_bind_int64(s, 1, vid);
-    sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, prop ? prop : "name", -1, SQLITE_STATIC);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        snprintf(buf, size, "%s", (const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
+    const char *want = probity_schema_caption_prop(schema), *prop, *value, *best = NULL;
+    size_t pos = 0, best_chars = 0;
+    if (!want)
+        want = "name";
+    while (next_statement(blob, len, &pos, &prop, &value)) {
+        size_t chars = 0;
+        if (strcmp(prop, want) != 0)
+            continue;
+        for (const unsigned char *c = (const unsigned char *)value; *c; c++)
+            chars += (*c & 0xC0) != 0x80;
+        if (!best || chars > best_chars) {
+            best = value;
+            best_chars = chars;
+        }
+    }
+    snprintf(buf, size, "%s", best ? best : "");
     return buf;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The properties whose statements differ between two packed values (both in canonical
+ * order, so one merge finds them), plus "schema" when the schemata differ; sorted, distinct. */
+static int changed_props(const char *sa, const char *a, size_t la, const char *sb, const char *b, size_t lb,
+                         const char ***props, size_t *cap, size_t *n)
+{
+    size_t pa = 0, pb = 0;
+    const char *propa = NULL, *vala = NULL, *propb = NULL, *valb = NULL;
+    int ha = next_statement(a, la, &pa, &propa, &vala), hb = next_statement(b, lb, &pb, &propb, &valb);
+    *n = 0;
+    for (;;) {
+        const char *diff = NULL;
+        if (!ha && !hb)
+            break;
+        if (ha && hb) {
+            int c = strcmp(propa, propb);
+            if (!c)
+                c = strcmp(vala, valb);
+            if (!c) {
+                ha = next_statement(a, la, &pa, &propa, &vala);
+                hb = next_statement(b, lb, &pb, &propb, &valb);
+                continue;
+            }
+            diff = c < 0 ? propa : propb;
+            if (c < 0)
+                ha = next_statement(a, la, &pa, &propa, &vala);
+            else
+                hb = next_statement(b, lb, &pb, &propb, &valb);
+        } else if (ha) {
+            diff = propa;
+            ha = next_statement(a, la, &pa, &propa, &vala);
+        } else {
+            diff = propb;
+            hb = next_statement(b, lb, &pb, &propb, &valb);
+        }
+        if (*n + 2 > *cap) {
+            size_t c = *cap ? *cap * 2 : 16;
+            const char **p = realloc(*props, c * sizeof(*p));
+            if (!p)
+                return PROBITY_ENOMEM;
+            *props = p;
+            *cap = c;
+        }
+        (*props)[(*n)++] = diff;
+    }
+    if (strcmp(sa, sb) != 0) {
+        if (*n + 1 > *cap) {
+            const char **p = realloc(*props, (*cap + 1) * sizeof(*p));
+            if (!p)
+                return PROBITY_ENOMEM;
+            *props = p;
+            *cap += 1;
+        }
+        (*props)[(*n)++] = "schema";
+    }
+    qsort(*props, *n, sizeof(**props), cmp_str);
+    size_t o = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (!o || strcmp((*props)[o - 1], (*props)[i]) != 0)
+            (*props)[o++] = (*props)[i];
+    *n = o;
+    return 0;
+}
+
+/* One pass of the diff: a merge of the two versions' entities in id order, reporting the
+ * entries of one kind, so that the output lists added, then removed, then changed. */
+static int diff_pass(struct probity_store *st, int64_t from, int64_t to, enum probity_change kind,
+                     probity_diff_cb cb, void *ctx, struct probity_error *err)
+{
+    static const char *const sql = "SELECT id, schema, statements FROM entity WHERE version = ?1 ORDER BY id";
+    sqlite3_stmt *a = NULL, *b = NULL;
+    const char **props = NULL;
+    size_t cap = 0, np = 0;
+    int rc = 0, sa, sb;
+    char buf[512];
+    if (sqlite3_prepare_v2(st->db, sql, -1, &a, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(st->db, sql, -1, &b, NULL) != SQLITE_OK) {
+        rc = sqlerr(st, err, "diff");
+        goto out;
+    }
+    sqlite3_bind_int64(a, 1, from);
+    sqlite3_bind_int64(b, 1, to);
+    sa = sqlite3_step(a);
+    sb = sqlite3_step(b);
+    while (!rc && (sa == SQLITE_ROW || sb == SQLITE_ROW)) {
+        struct probity_diff_entry d;
+        int c = sa != SQLITE_ROW ? 1
+                : sb != SQLITE_ROW ? -1
+                                   : strcmp((const char *)sqlite3_column_text(a, 0),
+                                            (const char *)sqlite3_column_text(b, 0));
+        sqlite3_stmt *x = c < 0 ? a : b; /* the side the entry describes */
+        memset(&d, 0, sizeof(d));
+        d.change = c < 0 ? PROBITY_REMOVED : c > 0 ? PROBITY_ADDED : PROBITY_CHANGED;
+        if (d.change == kind) {
+            d.id = (const char *)sqlite3_column_text(x, 0);
+            d.schema = (const char *)sqlite3_column_text(x, 1);
+            if (kind == PROBITY_CHANGED) {
+                const char *ba = sqlite3_column_blob(a, 2), *bb = sqlite3_column_blob(b, 2);
+                size_t la = (size_t)sqlite3_column_bytes(a, 2), lb = (size_t)sqlite3_column_bytes(b, 2);
+                const char *sch_a = (const char *)sqlite3_column_text(a, 1);
+                if (la == lb && (!la || memcmp(ba, bb, la) == 0) && strcmp(sch_a, d.schema) == 0)
+                    d.change = 0;
+                else if (changed_props(sch_a, ba, la, d.schema, bb, lb, &props, &cap, &np)) {
+                    rc = pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+                    break;
+                }
+                d.props = props;
+                d.nprops = np;
+            }
+            if (d.change) {
+                d.caption = caption_of(d.schema, sqlite3_column_blob(x, 2), (size_t)sqlite3_column_bytes(x, 2), buf,
+                                       sizeof(buf));
+                rc = cb(ctx, &d);
+            }
+        }
+        if (c <= 0)
+            sa = sqlite3_step(a);
+        if (c >= 0)
+            sb = sqlite3_step(b);
+    }
+    if (!rc && (sa != SQLITE_DONE || sb != SQLITE_DONE))
+        rc = sqlerr(st, err, "diff");
+out:
+    free(props);
+    sqlite3_finalize(a);
+    sqlite3_finalize(b);
+    return rc;
 }
 
 int probity_store_diff(struct probity_store *st, int64_t from, int64_t to, probity_diff_cb cb, void *ctx,
                        struct probity_error *err)
 {
-    sqlite3_stmt *s = NULL;
-    int rc = 0;
-    char cap[512];
-    struct probity_diff_entry d;
-    /* added and removed: ids present on one side only */
-    static const char *const side_sql =
-        "SELECT a.id, a.schema FROM entity a WHERE a.version = ?1"
-        " AND NOT EXISTS (SELECT 1 FROM entity b WHERE b.version = ?2 AND b.id = a.id) ORDER BY a.id";
-    for (int pass = 0; pass < 2 && !rc; pass++) {
-        int64_t x = pass == 0 ? to : from, y = pass == 0 ? from : to;
-        if (sqlite3_prepare_v2(st->db, side_sql, -1, &s, NULL) != SQLITE_OK)
-            return sqlerr(st, err, "diff");
-        sqlite3_bind_int64(s, 1, x);
-        sqlite3_bind_int64(s, 2, y);
-        while (!rc && sqlite3_step(s) == SQLITE_ROW) {
-            memset(&d, 0, sizeof(d));
-            d.change = pass == 0 ? PROBITY_ADDED : PROBITY_REMOVED;
-            d.id = (const char *)sqlite3_column_text(s, 0);
-            d.schema = (const char *)sqlite3_column_text(s, 1);
-            d.caption = caption_of(st, x, d.id, d.schema, cap, sizeof(cap));
-            rc = cb(ctx, &d);
-        }
-        sqlite3_finalize(s);
-    }
-    if (rc)
-        return rc;
-    /* changed: statements that differ, for ids on both sides, grouped by entity */
-    if (sqlite3_prepare_v2(
-            st->db,
-            "WITH x AS (SELECT entity, prop, value FROM statement WHERE version = ?1"
-            "           EXCEPT SELECT entity, prop, value FROM statement WHERE version = ?2),"
-            "     y AS (SELECT entity, prop, value FROM statement WHERE version = ?2"
-            "           EXCEPT SELECT entity, prop, value FROM statement WHERE version = ?1),"
-            "     s AS (SELECT a.id AS entity, 'schema' AS prop FROM entity a JOIN entity b"
-            "           ON b.version = ?2 AND b.id = a.id WHERE a.version = ?1 AND a.schema <> b.schema)"
-            " SELECT DISTINCT c.entity, c.prop, e.schema FROM (SELECT entity, prop FROM x UNION"
-            "   SELECT entity, prop FROM y UNION SELECT entity, prop FROM s) c"
-            " JOIN entity e ON e.version = ?2 AND e.id = c.entity"
-            " WHERE EXISTS (SELECT 1 FROM entity o WHERE o.version = ?1 AND o.id = c.entity)"
-            " ORDER BY c.entity, c.prop",
-            -1, &s, NULL) != SQLITE_OK)
-        return sqlerr(st, err, "diff");
-    sqlite3_bind_int64(s, 1, from);
-    sqlite3_bind_int64(s, 2, to);
-    {
-        char *cur = NULL, *schema = NULL;
-        char **props = NULL;
-        size_t np = 0, cap_p = 0;
-        int step;
-        for (;;) {
-            step = sqlite3_step(s);
-            const char *id = step == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
-            if (cur && (!id || strcmp(id, cur) != 0)) {
-                memset(&d, 0, sizeof(d));
-                d.change = PROBITY_CHANGED;
-                d.id = cur;
-                d.schema = schema;
-                d.caption = caption_of(st, to, cur, schema, cap, sizeof(cap));
-                d.props = (const char *const *)props;
-                d.nprops = np;
-                rc = cb(ctx, &d);
-                for (size_t i = 0; i < np; i++)
-                    free(props[i]);
-                np = 0;
-                free(cur);
-                free(schema);
-                cur = schema = NULL;
-                if (rc)
-                    break;
-            }
-            if (!id)
-                break;
-            if (!cur) {
-                cur = pb_strdup(id);
-                schema = pb_strdup((const char *)sqlite3_column_text(s, 2));
-            }
-            if (np == cap_p) {
-                cap_p = cap_p ? cap_p * 2 : 8;
-                char **p = realloc(props, cap_p * sizeof(*p));
-                if (!p) {
-                    rc = pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
-                    break;
-                }
-                props = p;
-            }
-            props[np++] = pb_strdup((const char *)sqlite3_column_text(s, 1));
-        }
-        if (!rc && step != SQLITE_DONE && step != SQLITE_ROW)
-            rc = sqlerr(st, err, "diff");
-        for (size_t i = 0; i < np; i++)
-            free(props[i]);
-        free(props);
-        free(cur);
-        free(schema);
-    }
-    sqlite3_finalize(s);
+    int rc = diff_pass(st, from, to, PROBITY_ADDED, cb, ctx, err);
+    if (!rc)
+        rc = diff_pass(st, from, to, PROBITY_REMOVED, cb, ctx, err);
+    if (!rc)
+        rc = diff_pass(st, from, to, PROBITY_CHANGED, cb, ctx, err);
     return rc;
 }

@@ -141,8 +141,53 @@ int main(void)
     probity_entity_release(&e);
     probity_store_close(st);
 
-    /* a store written by a newer probity is refused, not damaged */
+    /* a store of schema 3 (one row per statement) is migrated, its entities intact */
     sqlite3 *raw;
+    unlink(db);
+    CHECK_INT(sqlite3_open(db, &raw), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(raw,
+                           "CREATE TABLE dataset(name TEXT PRIMARY KEY, current INTEGER);"
+                           "CREATE TABLE version(id INTEGER PRIMARY KEY, dataset TEXT NOT NULL, seq INTEGER NOT NULL,"
+                           "  format TEXT, published TEXT, loaded_at TEXT, entities INTEGER DEFAULT 0,"
+                           "  records INTEGER DEFAULT 0, statements INTEGER DEFAULT 0, UNIQUE(dataset, seq));"
+                           "CREATE TABLE version_file(version INTEGER NOT NULL, path TEXT, sha256 TEXT, size INTEGER);"
+                           "CREATE TABLE entity(version INTEGER NOT NULL, id TEXT NOT NULL, schema TEXT NOT NULL,"
+                           "  PRIMARY KEY(version, id)) WITHOUT ROWID;"
+                           "CREATE TABLE statement(version INTEGER NOT NULL, entity TEXT NOT NULL, prop TEXT NOT NULL,"
+                           "  value TEXT NOT NULL, PRIMARY KEY(version, entity, prop, value)) WITHOUT ROWID;"
+                           "CREATE TABLE ref(target TEXT NOT NULL, version INTEGER NOT NULL, source TEXT NOT NULL,"
+                           "  prop TEXT NOT NULL, PRIMARY KEY(target, version, source, prop)) WITHOUT ROWID;"
+                           "CREATE TABLE name_key(key TEXT NOT NULL, version INTEGER NOT NULL, entity TEXT NOT NULL,"
+                           "  PRIMARY KEY(key, version, entity)) WITHOUT ROWID;"
+                           "INSERT INTO dataset VALUES('old', 1);"
+                           "INSERT INTO version(id, dataset, seq, format) VALUES(1, 'old', 1, 'test');"
+                           "INSERT INTO entity VALUES(1, 'p1', 'Person'), (1, 'p2', 'Person'), (1, 'l1', 'UnknownLink');"
+                           "INSERT INTO statement VALUES(1, 'p1', 'name', 'Zulu Alpha'), (1, 'p1', 'alias', 'Z. A.'),"
+                           "  (1, 'p1', 'country', 'de'), (1, 'p1', 'alias', 'Alpha Zulu'), (1, 'p2', 'name', 'Bravo'),"
+                           "  (1, 'l1', 'subject', 'p1'), (1, 'l1', 'object', 'p2');"
+                           "INSERT INTO ref VALUES('p1', 1, 'l1', 'subject'), ('p2', 1, 'l1', 'object');"
+                           "PRAGMA user_version=3;",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    sqlite3_close(raw);
+    CHECK_INT(probity_store_open(&st, db, &err), 0);
+    probity_entity_init(&e);
+    CHECK_INT(probity_store_get(st, "p1", &e, NULL, 0, &err), 0);
+    CHECK_INT((int)e.nprops, 4);
+    if (e.nprops == 4) { /* canonical order: by property, then value */
+        CHECK_STR(e.props[0].prop, "alias");
+        CHECK_STR(e.props[0].value, "Alpha Zulu");
+        CHECK_STR(e.props[1].value, "Z. A.");
+        CHECK_STR(e.props[2].prop, "country");
+        CHECK_STR(e.props[3].value, "Zulu Alpha");
+    }
+    n = 0;
+    CHECK_INT(probity_store_referrers(st, "p2", count_cb, &n, &err), 0);
+    CHECK_INT(n, 1);
+    probity_entity_release(&e);
+    probity_store_close(st);
+
+    /* a store written by a newer probity is refused, not damaged */
     CHECK_INT(sqlite3_open(db, &raw), SQLITE_OK);
     CHECK_INT(sqlite3_exec(raw, "PRAGMA user_version=99", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(raw);
