@@ -4,7 +4,10 @@
  * needed at all (same source hashes = nothing to do). */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -127,6 +130,110 @@ int probity_detect(const char *path, const char **format, const char **dataset, 
 
 /* ---- the sink that writes into the store ---- */
 
+/* ---- the pipeline between a loader and the store ----
+ * A loader runs in a thread of its own and its sink only checks each entity against the
+ * model, computes its name keys and copies both into a batch; the calling thread, which
+ * alone touches SQLite, stores the batches. Parsing and storing then overlap on two cores.
+ * At most QUEUE_BATCHES batches of about BATCH_BYTES exist at once, so memory stays bounded
+ * whatever the file size. A record in a batch: id NUL schema NUL, u32 count of statements,
+ * (prop NUL value NUL) each, u32 count of name keys, (key NUL) each. */
+
+#define BATCH_BYTES (1u << 20)
+#define QUEUE_BATCHES 4
+
+struct batch {
+    char *buf;
+    size_t len, cap;
+};
+
+struct pipe {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct batch *full[QUEUE_BATCHES], *empty[QUEUE_BATCHES];
+    size_t nfull, nempty, head; /* full[] is a ring from head */
+    int closed;                 /* the producer is done */
+    atomic_int abort;           /* the consumer failed: the producer should stop */
+};
+
+static int batch_add(struct batch *b, const void *p, size_t n)
+{
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : BATCH_BYTES + 4096;
+        while (cap < b->len + n)
+            cap *= 2;
+        char *q = realloc(b->buf, cap);
+        if (!q)
+            return -1;
+        b->buf = q;
+        b->cap = cap;
+    }
+    memcpy(b->buf + b->len, p, n);
+    b->len += n;
+    return 0;
+}
+
+static int batch_addz(struct batch *b, const char *s) { return batch_add(b, s, strlen(s) + 1); }
+
+static int batch_addu(struct batch *b, uint32_t v) { return batch_add(b, &v, sizeof(v)); }
+
+/* Producer: hand over the full batch *b and put an empty one in its place. Non-zero when the
+ * consumer gave up (the batch then stays with the producer) or memory ran out (*b NULL). */
+static int pipe_push(struct pipe *p, struct batch **b)
+{
+    struct batch *e = NULL;
+    int stop;
+    pthread_mutex_lock(&p->mu);
+    while (p->nfull == QUEUE_BATCHES && !atomic_load(&p->abort))
+        pthread_cond_wait(&p->cv, &p->mu);
+    if (!(stop = atomic_load(&p->abort))) {
+        p->full[(p->head + p->nfull++) % QUEUE_BATCHES] = *b;
+        if (p->nempty)
+            e = p->empty[--p->nempty];
+        pthread_cond_broadcast(&p->cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    if (stop)
+        return PROBITY_ESTORE;
+    if (!e && !(e = calloc(1, sizeof(*e)))) {
+        *b = NULL;
+        return PROBITY_ENOMEM;
+    }
+    e->len = 0;
+    *b = e;
+    return 0;
+}
+
+/* Consumer: the next full batch, or NULL once the producer is done and all are taken. */
+static struct batch *pipe_take(struct pipe *p)
+{
+    struct batch *b = NULL;
+    pthread_mutex_lock(&p->mu);
+    while (!p->nfull && !p->closed)
+        pthread_cond_wait(&p->cv, &p->mu);
+    if (p->nfull) {
+        b = p->full[p->head];
+        p->head = (p->head + 1) % QUEUE_BATCHES;
+        p->nfull--;
+        pthread_cond_broadcast(&p->cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return b;
+}
+
+static void pipe_give_back(struct pipe *p, struct batch *b)
+{
+    pthread_mutex_lock(&p->mu);
+    if (p->nempty < QUEUE_BATCHES) {
+        p->empty[p->nempty++] = b;
+        b = NULL;
+    }
+    pthread_mutex_unlock(&p->mu);
+    if (b) {
+        free(b->buf);
+        free(b);
+    }
+}
+
 struct sink_ctx {
     struct probity_store *st;
     int64_t vid;
@@ -134,6 +241,8 @@ struct sink_ctx {
     long warnings;
     char published[40];
     struct pb_map known;   /* "schema\tprop" pairs already checked against the model */
+    struct pipe *pipe;
+    struct batch *cur;     /* the batch the producer is filling */
 };
 
 /* Non-zero if the property exists on the schema; answers are cached per load. */
@@ -154,11 +263,16 @@ static int prop_known(struct sink_ctx *c, const char *schema, const char *prop)
     return ok;
 }
 
+/* Producer side of the sink: check the entity, compute its name keys, copy both into the
+ * batch. */
 static int sink_emit(struct pb_sink *s, const struct probity_entity *e, struct probity_error *err)
 {
     static const char *const name_props[] = {"name", "alias", "weakAlias", "previousName", NULL};
     struct sink_ctx *c = s->ctx;
-    int rc;
+    struct batch *b = c->cur;
+    uint32_t nkeys = 0;
+    size_t at_keys;
+    int rc = 0;
     if (!e->id || !*e->id)
         return pb__err(err, PROBITY_EPARSE, NULL, 0, 0, "entity without an id");
     if (!probity_schema_exists(e->schema))
@@ -167,23 +281,180 @@ static int sink_emit(struct pb_sink *s, const struct probity_entity *e, struct p
         if (!prop_known(c, e->schema, e->props[i].prop))
             return pb__err(err, PROBITY_ESCHEMA, NULL, 0, 0, "entity %s: FtM schema %s has no property '%s'",
                            e->id, e->schema, e->props[i].prop);
-    if ((rc = probity_store_put(c->st, c->vid, e, err)))
-        return rc;
+    if (batch_addz(b, e->id) || batch_addz(b, e->schema) || batch_addu(b, (uint32_t)e->nprops))
+        goto nomem;
+    for (size_t i = 0; i < e->nprops; i++)
+        if (batch_addz(b, e->props[i].prop) || batch_addz(b, e->props[i].value))
+            goto nomem;
+    at_keys = b->len;
+    if (batch_addu(b, 0))
+        goto nomem;
     for (size_t i = 0; i < e->nprops; i++) {
         for (int k = 0; name_props[k]; k++) {
             if (strcmp(e->props[i].prop, name_props[k]) == 0) {
                 char *key = pb_name_key(e->props[i].value);
                 if (!key)
-                    return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
-                rc = *key ? probity_store_put_name(c->st, c->vid, e->id, key, err) : 0;
+                    goto nomem;
+                if (*key) {
+                    rc = batch_addz(b, key);
+                    nkeys++;
+                }
                 free(key);
                 if (rc)
-                    return rc;
+                    goto nomem;
                 break;
             }
         }
     }
+    memcpy(b->buf + at_keys, &nkeys, sizeof(nkeys));
+    if (b->len >= BATCH_BYTES && (rc = pipe_push(c->pipe, &c->cur)))
+        return rc == PROBITY_ENOMEM ? pb__err(err, rc, NULL, 0, 0, "out of memory")
+                                    : pb__err(err, rc, NULL, 0, 0, "stopped: the store failed");
     return 0;
+nomem:
+    return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+static uint32_t read_u32(const char **p)
+{
+    uint32_t v;
+    memcpy(&v, *p, sizeof(v));
+    *p += sizeof(v);
+    return v;
+}
+
+static const char *read_z(const char **p)
+{
+    const char *s = *p;
+    *p += strlen(s) + 1;
+    return s;
+}
+
+/* Consumer: store every record of a batch. The entity handed to the store points into the
+ * batch; the store copies what it keeps. */
+static int store_batch(struct sink_ctx *c, const struct batch *b, struct probity_prop **props, size_t *cap,
+                       struct probity_error *err)
+{
+    const char *p = b->buf, *end = b->buf + b->len;
+    int rc = 0;
+    while (!rc && p < end) {
+        struct probity_entity e;
+        uint32_t n;
+        e.id = (char *)read_z(&p);
+        e.schema = (char *)read_z(&p);
+        n = read_u32(&p);
+        if (n > *cap) {
+            struct probity_prop *q = realloc(*props, n * sizeof(*q));
+            if (!q)
+                return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+            *props = q;
+            *cap = n;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            (*props)[i].prop = (char *)read_z(&p);
+            (*props)[i].value = (char *)read_z(&p);
+        }
+        e.props = *props;
+        e.nprops = e.cap = n;
+        if ((rc = probity_store_put(c->st, c->vid, &e, err)))
+            break;
+        n = read_u32(&p);
+        for (uint32_t i = 0; !rc && i < n; i++)
+            rc = probity_store_put_name(c->st, c->vid, e.id, read_z(&p), err);
+    }
+    return rc;
+}
+
+static void sink_published(struct pb_sink *s, const char *date);
+static void sink_warn(struct pb_sink *s, const char *file, long line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+struct producer {
+    int (*load)(const struct pb_load_args *);
+    struct pb_load_args args;
+    struct sink_ctx *c;
+    struct probity_error err;
+    int rc;
+};
+
+static void *produce(void *arg)
+{
+    struct producer *pr = arg;
+    struct sink_ctx *c = pr->c;
+    pr->rc = pr->load(&pr->args);
+    if (!pr->rc && c->cur && c->cur->len)
+        pr->rc = pipe_push(c->pipe, &c->cur) ? pb__err(&pr->err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory") : 0;
+    pthread_mutex_lock(&c->pipe->mu);
+    c->pipe->closed = 1;
+    pthread_cond_broadcast(&c->pipe->cv);
+    pthread_mutex_unlock(&c->pipe->mu);
+    return NULL;
+}
+
+/* Run one loader on its files, its output stored as it comes. */
+static int run_loader(struct sink_ctx *c, int (*load)(const struct pb_load_args *), const char *const *paths,
+                      size_t np, const struct probity_load_opts *opts, struct probity_error *err)
+{
+    struct pb_sink sink = {sink_emit, sink_published, sink_warn, c};
+    struct pipe pipe;
+    struct producer pr;
+    struct batch *b;
+    struct probity_prop *props = NULL;
+    size_t cap = 0;
+    pthread_t th;
+    int rc = 0;
+    memset(&pipe, 0, sizeof(pipe));
+    memset(&pr, 0, sizeof(pr));
+    pthread_mutex_init(&pipe.mu, NULL);
+    pthread_cond_init(&pipe.cv, NULL);
+    atomic_init(&pipe.abort, 0);
+    c->pipe = &pipe;
+    if (!(c->cur = calloc(1, sizeof(*c->cur)))) {
+        rc = pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    pr.load = load;
+    pr.args = (struct pb_load_args){paths, np, opts, &sink, &pr.err};
+    pr.c = c;
+    if (pthread_create(&th, NULL, produce, &pr) != 0) {
+        rc = pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "cannot start a thread");
+        goto out;
+    }
+    while ((b = pipe_take(&pipe))) {
+        if (!rc && (rc = store_batch(c, b, &props, &cap, err))) {
+            /* stop the producer; what it still sends is dropped */
+            pthread_mutex_lock(&pipe.mu);
+            atomic_store(&pipe.abort, 1);
+            pthread_cond_broadcast(&pipe.cv);
+            pthread_mutex_unlock(&pipe.mu);
+        }
+        pipe_give_back(&pipe, b);
+    }
+    pthread_join(th, NULL);
+    if (!rc && pr.rc) {
+        *err = pr.err;
+        rc = pr.rc;
+    }
+out:
+    if (c->cur) {
+        free(c->cur->buf);
+        free(c->cur);
+        c->cur = NULL;
+    }
+    for (size_t i = 0; i < pipe.nempty; i++) {
+        free(pipe.empty[i]->buf);
+        free(pipe.empty[i]);
+    }
+    for (size_t i = 0; i < pipe.nfull; i++) {
+        struct batch *f = pipe.full[(pipe.head + i) % QUEUE_BATCHES];
+        free(f->buf);
+        free(f);
+    }
+    pthread_cond_destroy(&pipe.cv);
+    pthread_mutex_destroy(&pipe.mu);
+    free(props);
+    c->pipe = NULL;
+    return rc;
 }
 
 static void sink_published(struct pb_sink *s, const char *date)
@@ -250,8 +521,7 @@ static int load_dataset(struct probity_store *st, struct job *jobs, size_t njobs
                         const struct probity_load_opts *opts, FILE *warn, struct probity_load_result *res,
                         struct probity_error *err)
 {
-    struct sink_ctx sc = {st, 0, warn, 0, "", PB_MAP_INIT};
-    struct pb_sink sink = {sink_emit, sink_published, sink_warn, &sc};
+    struct sink_ctx sc = {st, 0, warn, 0, "", PB_MAP_INIT, NULL, NULL};
     struct probity_version prev;
     const char **shas = NULL, **paths = NULL;
     size_t nmine = 0;
@@ -301,8 +571,7 @@ static int load_dataset(struct probity_store *st, struct job *jobs, size_t njobs
                     goto out;
             }
         }
-        struct pb_load_args a = {paths, np, opts, &sink, err};
-        if ((rc = loader_for(format)(&a)))
+        if ((rc = run_loader(&sc, loader_for(format), paths, np, opts, err)))
             goto out;
     }
     if (sc.published[0] && (rc = probity_store_version_published(st, sc.vid, sc.published, err)))

@@ -363,10 +363,18 @@ static int open_db(struct probity_store **out, const char *path, int readonly, s
                          "store schema version %d is newer than this probity knows (%d)", v, N_MIGRATIONS);
             goto fail;
         }
-        if (v < N_MIGRATIONS) {
-            rc = pb__err(err, PROBITY_ENOTFOUND, path, 0, 0, "store is empty or from an older probity; "
-                                                             "load a list first");
+        if (v == 0) {
+            rc = pb__err(err, PROBITY_ENOTFOUND, path, 0, 0, "store is empty; load a list first");
             goto fail;
+        }
+        if (v < N_MIGRATIONS) {
+            /* written by an older probity: migrate it once (that needs write access), then read */
+            sqlite3_close(st->db);
+            st->db = NULL;
+            if ((rc = open_db(out, path, 0, err)))
+                goto fail;
+            probity_store_close(st);
+            return 0;
         }
     } else {
         /* page size only takes effect on a new file, before the first table */
