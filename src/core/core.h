@@ -71,6 +71,10 @@ int pb_parse_long(const char *s, long *out);
  * is not a date this parser understands (out is then ""). */
 int pb_date_iso(const char *in, char out[11]);
 
+/* Non-zero for the FtM properties that hold an entity's names (name, alias, weakAlias,
+ * previousName): those the name-key index covers. */
+int pb_is_name_prop(const char *prop);
+
 /* ---- hashing ---- */
 /* sha256 of a whole file as 64 hex digits; the file size goes to *size. */
 int pb_sha256_file(const char *path, char hex[65], int64_t *size, struct probity_error *err);

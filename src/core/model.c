@@ -114,3 +114,9 @@ int probity_schema_is_target(const char *schema)
 {
     return probity_schema_is_a(schema, "LegalEntity") || probity_schema_is_a(schema, "Vehicle");
 }
+
+int pb_is_name_prop(const char *prop)
+{
+    return !strcmp(prop, "name") || !strcmp(prop, "alias") || !strcmp(prop, "weakAlias") ||
+           !strcmp(prop, "previousName");
+}

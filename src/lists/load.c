@@ -267,7 +267,6 @@ static int prop_known(struct sink_ctx *c, const char *schema, const char *prop)
  * batch. */
 static int sink_emit(struct pb_sink *s, const struct probity_entity *e, struct probity_error *err)
 {
-    static const char *const name_props[] = {"name", "alias", "weakAlias", "previousName", NULL};
     struct sink_ctx *c = s->ctx;
     struct batch *b = c->cur;
     uint32_t nkeys = 0;
@@ -290,21 +289,18 @@ static int sink_emit(struct pb_sink *s, const struct probity_entity *e, struct p
     if (batch_addu(b, 0))
         goto nomem;
     for (size_t i = 0; i < e->nprops; i++) {
-        for (int k = 0; name_props[k]; k++) {
-            if (strcmp(e->props[i].prop, name_props[k]) == 0) {
-                char *key = pb_name_key(e->props[i].value);
-                if (!key)
-                    goto nomem;
-                if (*key) {
-                    rc = batch_addz(b, key);
-                    nkeys++;
-                }
-                free(key);
-                if (rc)
-                    goto nomem;
-                break;
-            }
+        char *key;
+        if (!pb_is_name_prop(e->props[i].prop))
+            continue;
+        if (!(key = pb_name_key(e->props[i].value)))
+            goto nomem;
+        if (*key) {
+            rc = batch_addz(b, key);
+            nkeys++;
         }
+        free(key);
+        if (rc)
+            goto nomem;
     }
     memcpy(b->buf + at_keys, &nkeys, sizeof(nkeys));
     if (b->len >= BATCH_BYTES && (rc = pipe_push(c->pipe, &c->cur)))

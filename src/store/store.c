@@ -16,6 +16,7 @@
 #include "probity/model.h"
 #include "probity/store.h"
 #include "store/store_internal.h"
+#include "text/text.h"
 
 struct probity_store {
     sqlite3 *db;
@@ -26,6 +27,8 @@ struct probity_store {
     size_t norder;
     int64_t load_vid;                          /* the version being loaded, and its statement count */
     long load_statements;
+    struct pb_buf last_id;                     /* the entity stored last, and its row */
+    int64_t last_n;
     struct pb_map types;   /* "schema\tprop" -> static type string ("" when unknown) */
 };
 
@@ -96,7 +99,21 @@ static const char *const migrations[] = {
     "DROP TABLE statement;"
     "DROP TABLE entity;"
     "ALTER TABLE entity4 RENAME TO entity;"
-    "CREATE UNIQUE INDEX entity_key ON entity(version, id);",
+    "CREATE UNIQUE INDEX entity_key ON entity(version, id);"
+    /* links and name keys: 64-bit hashes of the target id and of the key (pb_hash) and the
+     * entity's row, so that these indexes stay small; look-ups check what they find */
+    "CREATE TABLE ref4(target INTEGER NOT NULL, version INTEGER NOT NULL, source INTEGER NOT NULL,"
+    "  PRIMARY KEY(target, version, source)) WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO ref4 SELECT pb_hash(r.target), r.version, e.n FROM ref r"
+    "  JOIN entity e ON e.version = r.version AND e.id = r.source;"
+    "DROP TABLE ref;"
+    "ALTER TABLE ref4 RENAME TO ref;"
+    "CREATE TABLE name_key4(key INTEGER NOT NULL, version INTEGER NOT NULL, entity INTEGER NOT NULL,"
+    "  PRIMARY KEY(key, version, entity)) WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO name_key4 SELECT pb_hash(k.key), k.version, e.n FROM name_key k"
+    "  JOIN entity e ON e.version = k.version AND e.id = k.entity;"
+    "DROP TABLE name_key;"
+    "ALTER TABLE name_key4 RENAME TO name_key;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -275,12 +292,30 @@ static void sql_count(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int64(ctx, n);
 }
 
+/* The 64-bit hash under which ids and name keys are indexed (as SQLite's signed integer). */
+static sqlite3_int64 key_hash(const char *s)
+{
+    return (sqlite3_int64)pb_hash64(s, strlen(s));
+}
+
+/* SQL pb_hash(text): key_hash, for the migration. */
+static void sql_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const char *t = (const char *)sqlite3_value_text(argv[0]);
+    (void)argc;
+    if (t)
+        sqlite3_result_int64(ctx, key_hash(t));
+    else
+        sqlite3_result_null(ctx);
+}
+
 static int register_functions(struct probity_store *st, struct probity_error *err)
 {
     int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
     if (sqlite3_create_function(st->db, "pb_pack", 2, flags, NULL, NULL, sql_pack_step, sql_pack_final) ||
         sqlite3_create_function(st->db, "pb_first", 2, flags, NULL, sql_first, NULL, NULL) ||
-        sqlite3_create_function(st->db, "pb_count", 1, flags, NULL, sql_count, NULL, NULL))
+        sqlite3_create_function(st->db, "pb_count", 1, flags, NULL, sql_count, NULL, NULL) ||
+        sqlite3_create_function(st->db, "pb_hash", 1, flags, NULL, sql_hash, NULL, NULL))
         return sqlerr(st, err, "register functions");
     return 0;
 }
@@ -414,6 +449,7 @@ void probity_store_close(struct probity_store *st)
     sqlite3_finalize(st->get_entity);
     sqlite3_finalize(st->set_entity);
     pb_buf_release(&st->pack);
+    pb_buf_release(&st->last_id);
     free(st->order);
     sqlite3_close(st->db);
     pb_map_release(&st->types, NULL);
@@ -543,6 +579,7 @@ static int merge_entity(struct probity_store *st, int64_t vid, const struct prob
         len = (size_t)sqlite3_column_bytes(s, 1);
         if ((blob = malloc(len + 1)) && len)
             memcpy(blob, sqlite3_column_blob(s, 1), len);
+        st->last_n = sqlite3_column_int64(s, 2);
     }
     sqlite3_reset(s);
     if (!schema || !blob || (nold = unpack_statements(blob, len, &old, &cap)) < 0 ||
@@ -587,9 +624,9 @@ int probity_store_put(struct probity_store *st, int64_t vid, const struct probit
         ((rc = prepare(st, &st->ins_entity,
                        "INSERT OR IGNORE INTO entity(version, id, schema, statements) VALUES(?1,?2,?3,?4)", err)) ||
          (rc = prepare(st, &st->ins_ref,
-                       "INSERT OR IGNORE INTO ref(target, version, source, prop) VALUES(?1,?2,?3,?4)", err)) ||
+                       "INSERT OR IGNORE INTO ref(target, version, source) VALUES(?1,?2,?3)", err)) ||
          (rc = prepare(st, &st->get_entity,
-                       "SELECT schema, statements FROM entity WHERE version = ?1 AND id = ?2", err)) ||
+                       "SELECT schema, statements, n FROM entity WHERE version = ?1 AND id = ?2", err)) ||
          (rc = prepare(st, &st->set_entity,
                        "UPDATE entity SET schema = ?3, statements = ?4 WHERE version = ?1 AND id = ?2", err))))
         return rc;
@@ -614,18 +651,22 @@ int probity_store_put(struct probity_store *st, int64_t vid, const struct probit
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
         return sqlerr(st, err, "store entity");
-    if (sqlite3_changes(st->db) > 0)
+    pb_buf_reset(&st->last_id);
+    if (pb_buf_adds(&st->last_id, e->id))
+        return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+    if (sqlite3_changes(st->db) > 0) {
         st->load_statements += n;
-    else if ((rc = merge_entity(st, vid, e, err))) /* seen before in this version */
+        st->last_n = sqlite3_last_insert_rowid(st->db);
+    } else if ((rc = merge_entity(st, vid, e, err))) { /* seen before in this version */
         return rc;
+    }
     for (size_t i = 0; i < e->nprops; i++) {
         const struct probity_prop *p = &e->props[i];
         if (strcmp(cached_type(st, e->schema, p->prop), "entity") == 0) {
             s = st->ins_ref;
-            sqlite3_bind_text(s, 1, p->value, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 1, key_hash(p->value));
             sqlite3_bind_int64(s, 2, vid);
-            sqlite3_bind_text(s, 3, e->id, -1, SQLITE_STATIC);
-            sqlite3_bind_text(s, 4, p->prop, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 3, st->last_n);
             rc = sqlite3_step(s);
             sqlite3_reset(s);
             if (rc != SQLITE_DONE)
@@ -639,13 +680,28 @@ int probity_store_put_name(struct probity_store *st, int64_t vid, const char *en
                            struct probity_error *err)
 {
     int rc;
+    int64_t n = st->last_n;
     if (!st->ins_name &&
         (rc = prepare(st, &st->ins_name, "INSERT OR IGNORE INTO name_key(key, version, entity) VALUES(?1,?2,?3)",
                       err)))
         return rc;
-    sqlite3_bind_text(st->ins_name, 1, key, -1, SQLITE_STATIC);
+    if (!st->last_id.s || strcmp(st->last_id.s, entity_id) != 0) { /* not the entity stored last */
+        sqlite3_stmt *q;
+        n = -1;
+        if (sqlite3_prepare_v2(st->db, "SELECT n FROM entity WHERE version = ?1 AND id = ?2", -1, &q, NULL) !=
+            SQLITE_OK)
+            return sqlerr(st, err, "store name");
+        sqlite3_bind_int64(q, 1, vid);
+        sqlite3_bind_text(q, 2, entity_id, -1, SQLITE_STATIC);
+        if (sqlite3_step(q) == SQLITE_ROW)
+            n = sqlite3_column_int64(q, 0);
+        sqlite3_finalize(q);
+        if (n < 0)
+            return pb__err(err, PROBITY_ENOTFOUND, NULL, 0, 0, "name key for '%s', which is not stored", entity_id);
+    }
+    sqlite3_bind_int64(st->ins_name, 1, key_hash(key));
     sqlite3_bind_int64(st->ins_name, 2, vid);
-    sqlite3_bind_text(st->ins_name, 3, entity_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st->ins_name, 3, n);
     rc = sqlite3_step(st->ins_name);
     sqlite3_reset(st->ins_name);
     return rc == SQLITE_DONE ? 0 : sqlerr(st, err, "store name");
@@ -890,9 +946,16 @@ int probity_store_get(struct probity_store *st, const char *id, struct probity_e
     return rc;
 }
 
-/* Run a query yielding (statements, id, schema, dataset) rows and hand each full entity to cb. */
-static int each_entity(struct probity_store *st, sqlite3_stmt *s, probity_entity_cb cb, void *ctx,
-                       struct probity_error *err)
+/* Which rows found through a hash really match: the key or id the look-up was for. */
+struct row_filter {
+    int (*keep)(struct probity_store *st, const struct probity_entity *e, const char *want);
+    const char *want;
+};
+
+/* Run a query yielding (statements, id, schema, dataset) rows and hand each full entity to cb
+ * (only those the filter keeps, when there is one). */
+static int each_entity(struct probity_store *st, sqlite3_stmt *s, const struct row_filter *f, probity_entity_cb cb,
+                       void *ctx, struct probity_error *err)
 {
     struct probity_entity e;
     int rc = 0, step;
@@ -903,6 +966,8 @@ static int each_entity(struct probity_store *st, sqlite3_stmt *s, probity_entity
         if ((rc = fill_entity((const char *)sqlite3_column_text(s, 1), (const char *)sqlite3_column_text(s, 2),
                               blob, len, &e, err)))
             break;
+        if (f && !f->keep(st, &e, f->want))
+            continue;
         if ((rc = cb(ctx, &e, (const char *)sqlite3_column_text(s, 3))))
             break;
     }
@@ -913,19 +978,45 @@ static int each_entity(struct probity_store *st, sqlite3_stmt *s, probity_entity
     return rc;
 }
 
+/* The entity refers to `id` through an entity-typed property. */
+static int refers_to(struct probity_store *st, const struct probity_entity *e, const char *id)
+{
+    for (size_t i = 0; i < e->nprops; i++)
+        if (strcmp(e->props[i].value, id) == 0 && strcmp(cached_type(st, e->schema, e->props[i].prop), "entity") == 0)
+            return 1;
+    return 0;
+}
+
+/* One of the entity's names has the name key `key`. */
+static int has_name_key(struct probity_store *st, const struct probity_entity *e, const char *key)
+{
+    (void)st;
+    for (size_t i = 0; i < e->nprops; i++) {
+        char *k;
+        int same;
+        if (!pb_is_name_prop(e->props[i].prop) || !(k = pb_name_key(e->props[i].value)))
+            continue;
+        same = strcmp(k, key) == 0;
+        free(k);
+        if (same)
+            return 1;
+    }
+    return 0;
+}
+
 int probity_store_referrers(struct probity_store *st, const char *id, probity_entity_cb cb, void *ctx,
                             struct probity_error *err)
 {
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db,
                            "SELECT e.statements, e.id, e.schema, d.name FROM dataset d"
-                           " JOIN entity e ON e.version = d.current AND e.id IN"
-                           "  (SELECT r.source FROM ref r WHERE r.version = d.current AND r.target = ?1)"
-                           " ORDER BY e.id, d.name",
+                           " JOIN ref r ON r.version = d.current AND r.target = ?1"
+                           " JOIN entity e ON e.n = r.source ORDER BY e.id, d.name",
                            -1, &s, NULL) != SQLITE_OK)
         return sqlerr(st, err, "find links");
-    sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
-    return each_entity(st, s, cb, ctx, err);
+    sqlite3_bind_int64(s, 1, key_hash(id));
+    struct row_filter f = {refers_to, id};
+    return each_entity(st, s, &f, cb, ctx, err);
 }
 
 int probity_store_entities(struct probity_store *st, int64_t vid, probity_entity_cb cb, void *ctx,
@@ -939,7 +1030,7 @@ int probity_store_entities(struct probity_store *st, int64_t vid, probity_entity
                            -1, &s, NULL) != SQLITE_OK)
         return sqlerr(st, err, "read entities");
     sqlite3_bind_int64(s, 1, vid);
-    return each_entity(st, s, cb, ctx, err);
+    return each_entity(st, s, NULL, cb, ctx, err);
 }
 
 int probity_store_lookup_name(struct probity_store *st, const char *key, probity_entity_cb cb, void *ctx,
@@ -949,11 +1040,12 @@ int probity_store_lookup_name(struct probity_store *st, const char *key, probity
     if (sqlite3_prepare_v2(st->db,
                            "SELECT e.statements, e.id, e.schema, d.name FROM dataset d"
                            " JOIN name_key n ON n.version = d.current AND n.key = ?1"
-                           " JOIN entity e ON e.version = n.version AND e.id = n.entity ORDER BY d.name, e.id",
+                           " JOIN entity e ON e.n = n.entity ORDER BY d.name, e.id",
                            -1, &s, NULL) != SQLITE_OK)
         return sqlerr(st, err, "look up name");
-    sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
-    return each_entity(st, s, cb, ctx, err);
+    sqlite3_bind_int64(s, 1, key_hash(key));
+    struct row_filter f = {has_name_key, key};
+    return each_entity(st, s, &f, cb, ctx, err);
 }
 
 /* ---- diff ---- */
