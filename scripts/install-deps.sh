@@ -2,7 +2,7 @@
 # Install the Debian packages probity needs to build and test. Idempotent: does nothing
 # when everything is present. Uses sudo only when not already root.
 set -eu
-PKGS="build-essential cmake pkg-config libsqlite3-dev libicu-dev libxml2-dev libjansson-dev libssl-dev \
+PKGS="build-essential cmake pkg-config libsqlite3-dev libicu-dev libxml2-dev libjansson-dev libsimdjson-dev libssl-dev \
   libpoppler-glib-dev libzip-dev libgmime-3.0-dev poppler-utils libmicrohttpd-dev curl wrk"
 missing=""
 for p in $PKGS; do

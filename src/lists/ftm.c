@@ -3,7 +3,8 @@
  * model, so ids, schemata and values are kept as given; only what the compiled-in model
  * (FtM 3.8.4) cannot hold is dropped, with one warning per schema and property, because
  * newer exports carry properties an older model does not know and refusing the whole
- * file for them would help nobody. Each line is parsed on its own with jansson, so memory
+ * file for them would help nobody. Each line is parsed on its own (simdjson, through
+ * json_flat.h; jansson only to explain a line simdjson refused, with its column), so memory
  * is bounded by the longest line; the only tables kept are small caches keyed by
  * (schema, property). Entities that an export embeds as objects inside a property are
  * emitted as entities of their own and referred to by id. */
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <jansson.h>
 #include "core/core.h"
+#include "lists/json_flat.h"
 #include "lists/loader.h"
 #include "probity/model.h"
 #include "text/text.h"
@@ -34,6 +36,8 @@ struct ftm {
     struct pb_buf key;     /* scratch for map keys */
     struct probity_entity top;
     long emitted;
+    struct pb_json *json;
+    const struct pb_jnode *n; /* the nodes of the current line */
 };
 
 /* Fill the error record with this line's position; returns code. */
@@ -80,21 +84,33 @@ static void real_text(double d, char *buf, size_t size)
     }
 }
 
-static const char *kind_of(const json_t *v)
+static const char *kind_of(const struct pb_jnode *v)
 {
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL: return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
+    switch (v->type) {
+    case PB_JOBJECT: return "an object";
+    case PB_JARRAY: return "an array";
+    case PB_JSTRING: return "a string";
+    case PB_JINT:
+    case PB_JUINT:
+    case PB_JREAL: return "a number";
+    case PB_JTRUE:
+    case PB_JFALSE: return "a boolean";
     default: return "null";
     }
 }
 
-static int do_entity(struct ftm *f, const json_t *obj, int depth);
+/* The member `key` of the object node at index obj, or NULL. */
+static const struct pb_jnode *member(const struct ftm *f, size_t obj, const char *key)
+{
+    long i = pb_json_get(f->n, obj, key);
+    return i < 0 ? NULL : &f->n[i];
+}
+
+static size_t index_of(const struct ftm *f, const struct pb_jnode *v) { return (size_t)(v - f->n); }
+
+static int is_string(const struct pb_jnode *v) { return v && v->type == PB_JSTRING; }
+
+static int do_entity(struct ftm *f, size_t obj, int depth);
 
 /* Add a country value: FtM already writes ISO codes in lower case; anything else (upper
  * case codes, names) goes through the shared country table and is kept raw when unknown. */
@@ -109,45 +125,48 @@ static int add_country(struct probity_entity *e, const char *prop, const char *s
 }
 
 /* Add one JSON value (a string, a number, a list of them, or an embedded entity) to prop. */
-static int add_value(struct ftm *f, struct probity_entity *e, const char *prop, const char *type,
-                     const json_t *v, int depth)
+static int add_value(struct ftm *f, struct probity_entity *e, const char *prop, const char *type, size_t vi,
+                     int depth)
 {
+    const struct pb_jnode *v = &f->n[vi];
     char num[40];
-    size_t i;
-    const json_t *item;
     int rc = 0;
-    switch (json_typeof(v)) {
-    case JSON_STRING:
+    switch (v->type) {
+    case PB_JSTRING:
         if (strcmp(type, "country") == 0)
-            rc = add_country(e, prop, json_string_value(v), json_string_length(v));
+            rc = add_country(e, prop, v->str, v->len);
         else
-            rc = probity_entity_addn(e, prop, json_string_value(v), json_string_length(v));
+            rc = probity_entity_addn(e, prop, v->str, v->len);
         break;
-    case JSON_INTEGER:
-        snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    case PB_JINT:
+        snprintf(num, sizeof(num), "%lld", (long long)v->num.i);
         rc = probity_entity_add(e, prop, num);
         break;
-    case JSON_REAL:
-        real_text(json_real_value(v), num, sizeof(num));
+    case PB_JUINT:
+        snprintf(num, sizeof(num), "%llu", (unsigned long long)v->num.u);
         rc = probity_entity_add(e, prop, num);
         break;
-    case JSON_TRUE:
-    case JSON_FALSE:
-        rc = probity_entity_add(e, prop, json_is_true(v) ? "true" : "false");
+    case PB_JREAL:
+        real_text(v->num.d, num, sizeof(num));
+        rc = probity_entity_add(e, prop, num);
         break;
-    case JSON_NULL:
+    case PB_JTRUE:
+    case PB_JFALSE:
+        rc = probity_entity_add(e, prop, v->type == PB_JTRUE ? "true" : "false");
         break;
-    case JSON_ARRAY:
-        json_array_foreach(v, i, item)
-            if ((rc = add_value(f, e, prop, type, item, depth)))
+    case PB_JNULL:
+        break;
+    case PB_JARRAY:
+        for (size_t i = vi + 1; i < v->end; i = f->n[i].end)
+            if ((rc = add_value(f, e, prop, type, i, depth)))
                 return rc;
         break;
-    case JSON_OBJECT: {
-        const json_t *id = json_object_get(v, "id"), *schema = json_object_get(v, "schema");
-        if (json_is_string(id) && json_is_string(schema)) {
-            if ((rc = do_entity(f, v, depth + 1)))
+    case PB_JOBJECT: {
+        const struct pb_jnode *id = member(f, vi, "id"), *schema = member(f, vi, "schema");
+        if (is_string(id) && is_string(schema)) {
+            if ((rc = do_entity(f, vi, depth + 1)))
                 return rc;
-            rc = probity_entity_addn(e, prop, json_string_value(id), json_string_length(id));
+            rc = probity_entity_addn(e, prop, id->str, id->len);
             break;
         }
         pb_buf_reset(&f->key);
@@ -173,9 +192,9 @@ static int add_value(struct ftm *f, struct probity_entity *e, const char *prop, 
 }
 
 /* Why an object is not an FtM entity, in words a user can act on. */
-static int not_entity(struct ftm *f, const json_t *obj)
+static int not_entity(struct ftm *f, size_t obj)
 {
-    if (json_object_get(obj, "DATA_SOURCE") || json_object_get(obj, "RECORD_ID"))
+    if (member(f, obj, "DATA_SOURCE") || member(f, obj, "RECORD_ID"))
         return line_err(f, PROBITY_EFORMAT, 0,
                         "Senzing JSON, not FollowTheMoney: expected one FtM entity per line, an object "
                         "with \"id\", \"schema\" and \"properties\"",
@@ -183,7 +202,7 @@ static int not_entity(struct ftm *f, const json_t *obj)
     return line_err(f, PROBITY_EFORMAT, 0,
                     "not a FollowTheMoney entity: expected an object with \"id\", \"schema\" and "
                     "\"properties\" (or a delta line {\"op\": ..., \"entity\": {...}}); missing ",
-                    !json_object_get(obj, "id") ? "\"id\"" : "\"schema\"");
+                    !member(f, obj, "id") ? "\"id\"" : "\"schema\"");
 }
 
 /* Top-level fields of an export that carry no statements; anything else is unexpected
@@ -198,37 +217,37 @@ static int known_field(const char *key)
     return 0;
 }
 
-static int do_entity(struct ftm *f, const json_t *obj, int depth)
+static int do_entity(struct ftm *f, size_t obj, int depth)
 {
-    const json_t *id = json_object_get(obj, "id"), *schema = json_object_get(obj, "schema");
-    const json_t *props = json_object_get(obj, "properties"), *v;
-    const char *key, *sch;
+    const struct pb_jnode *id = member(f, obj, "id"), *schema = member(f, obj, "schema");
+    const struct pb_jnode *props = member(f, obj, "properties");
+    const char *sch;
     struct probity_entity local, *e = depth ? &local : &f->top;
     int rc = 0;
     if (!id || !schema)
         return not_entity(f, obj);
-    if (!json_is_string(id) || !json_string_length(id))
+    if (!is_string(id) || !id->len)
         return line_err(f, PROBITY_EPARSE, 0, "\"id\" must be a non-empty string", NULL);
-    if (!json_is_string(schema))
+    if (!is_string(schema))
         return line_err(f, PROBITY_EPARSE, 0, "\"schema\" must be a string", NULL);
-    sch = json_string_value(schema);
+    sch = schema->str;
     if (!probity_schema_exists(sch))
         return pb__err(f->a->err, PROBITY_ESCHEMA, f->path, f->line, 0,
-                       "entity %s: unknown FtM schema '%s' (probity knows FollowTheMoney 3.8.4)",
-                       json_string_value(id), sch);
-    if (props && !json_is_object(props) && !json_is_null(props))
+                       "entity %s: unknown FtM schema '%s' (probity knows FollowTheMoney 3.8.4)", id->str, sch);
+    if (props && props->type != PB_JOBJECT && props->type != PB_JNULL)
         return pb__err(f->a->err, PROBITY_EPARSE, f->path, f->line, 0,
                        "entity %s: \"properties\" is %s; expected an object of property -> list of values",
-                       json_string_value(id), kind_of(props));
+                       id->str, kind_of(props));
     if (depth)
         probity_entity_init(&local);
-    if (probity_entity_reset(e, json_string_value(id), sch)) {
+    if (probity_entity_reset(e, id->str, sch)) {
         rc = line_err(f, PROBITY_ENOMEM, 0, "out of memory", NULL);
         goto out;
     }
-    if (json_is_object(props)) {
-        json_object_foreach((json_t *)props, key, v) {
-            const char *type = prop_type(f, sch, key);
+    if (props && props->type == PB_JOBJECT) {
+        size_t pi = index_of(f, props);
+        for (size_t vi = pi + 1; vi < props->end; vi = f->n[vi].end) {
+            const char *key = f->n[vi].key, *type = prop_type(f, sch, key);
             if (!type) {
                 rc = line_err(f, PROBITY_ENOMEM, 0, "out of memory", NULL);
                 goto out;
@@ -246,12 +265,13 @@ static int do_entity(struct ftm *f, const json_t *obj, int depth)
                 rc = 0;
                 continue;
             }
-            if ((rc = add_value(f, e, key, type, v, depth)))
+            if ((rc = add_value(f, e, key, type, vi, depth)))
                 goto out;
         }
     }
     if (depth == 0) {
-        json_object_foreach((json_t *)obj, key, v) {
+        for (size_t vi = obj + 1; vi < f->n[obj].end; vi = f->n[vi].end) {
+            const char *key = f->n[vi].key;
             if (known_field(key))
                 continue;
             pb_buf_reset(&f->key);
@@ -282,18 +302,19 @@ out:
 
 /* A delta line: ADD and MOD carry the entity as it now is; DEL cannot be applied because
  * a version is a whole snapshot, so it is only reported. */
-static int do_delta(struct ftm *f, const json_t *root)
+static int do_delta(struct ftm *f, size_t root)
 {
-    const json_t *op = json_object_get(root, "op"), *ent = json_object_get(root, "entity");
-    const char *o = json_string_value(op), *id;
+    const struct pb_jnode *op = member(f, root, "op"), *ent = member(f, root, "entity"), *idv;
+    const char *o = is_string(op) ? op->str : NULL, *id;
     if (!o)
         return line_err(f, PROBITY_EPARSE, 0, "delta line: \"op\" must be a string (ADD, MOD or DEL)", NULL);
-    if (!json_is_object(ent))
+    if (!ent || ent->type != PB_JOBJECT)
         return line_err(f, PROBITY_EPARSE, 0, "delta line: \"entity\" must be an object", NULL);
     if (strcmp(o, "ADD") == 0 || strcmp(o, "MOD") == 0)
-        return do_entity(f, ent, 0);
+        return do_entity(f, index_of(f, ent), 0);
     if (strcmp(o, "DEL") == 0) {
-        id = json_string_value(json_object_get(ent, "id"));
+        idv = member(f, index_of(f, ent), "id");
+        id = is_string(idv) ? idv->str : NULL;
         f->a->sink->warn(f->a->sink, f->path, f->line,
                          "delta deletes entity %s; not applied (a version is a full snapshot: load the "
                          "complete export to drop it)",
@@ -304,11 +325,26 @@ static int do_delta(struct ftm *f, const json_t *root)
                    "delta line: unknown op '%s' (expected ADD, MOD or DEL)", o);
 }
 
-static int do_line(struct ftm *f, const char *s, size_t n)
+/* Why simdjson refused a line, told as jansson tells it: with the column. */
+static int json_error(struct ftm *f, const char *s, size_t n, const char *why)
 {
     json_error_t je;
-    json_t *root;
-    size_t i = 0;
+    json_t *root = json_loadb(s, n, JSON_DECODE_ANY, &je);
+    if (root) { /* the two disagree (a limit of ours, such as nesting): say ours */
+        json_decref(root);
+        return pb__err(f->a->err, PROBITY_EPARSE, f->path, f->line, 0, "invalid JSON: %s", why);
+    }
+    int early = json_error_code(&je) == json_error_premature_end_of_input;
+    return pb__err(f->a->err, PROBITY_EPARSE, f->path, f->line, je.column > 0 ? (long)je.column : 0,
+                   "invalid JSON: %s%s", je.text,
+                   early ? " (each entity must be complete on its own line: FtM JSON lines)" : "");
+}
+
+static int do_line(struct ftm *f, const char *s, size_t n)
+{
+    const struct pb_jnode *root;
+    const char *why;
+    size_t i = 0, count;
     int rc;
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\f' || s[i] == '\v'))
         i++;
@@ -317,21 +353,18 @@ static int do_line(struct ftm *f, const char *s, size_t n)
     if (s[i] == '[' && f->line == 1)
         return line_err(f, PROBITY_EFORMAT, (long)i + 1,
                         "a JSON array: expected JSON lines, one FtM entity object per line", NULL);
-    root = json_loadb(s, n, JSON_DECODE_ANY, &je);
-    if (!root) {
-        int early = json_error_code(&je) == json_error_premature_end_of_input;
-        return pb__err(f->a->err, PROBITY_EPARSE, f->path, f->line, je.column > 0 ? (long)je.column : 0,
-                       "invalid JSON: %s%s", je.text,
-                       early ? " (each entity must be complete on its own line: FtM JSON lines)" : "");
-    }
-    if (!json_is_object(root))
+    if (pb_json_parse(f->json, s, n, &root, &count, &why))
+        return strcmp(why, "out of memory") == 0 ? line_err(f, PROBITY_ENOMEM, 0, "out of memory", NULL)
+                                                 : json_error(f, s, n, why);
+    f->n = root;
+    if (root->type != PB_JOBJECT)
         rc = pb__err(f->a->err, PROBITY_EFORMAT, f->path, f->line, (long)i + 1,
                      "found %s; expected one FtM entity object per line", kind_of(root));
-    else if (json_object_get(root, "op") && !json_object_get(root, "schema"))
-        rc = do_delta(f, root);
+    else if (member(f, 0, "op") && !member(f, 0, "schema"))
+        rc = do_delta(f, 0);
     else
-        rc = do_entity(f, root, 0);
-    json_decref(root);
+        rc = do_entity(f, 0, 0);
+    f->n = NULL;
     return rc;
 }
 
@@ -362,11 +395,14 @@ int pb__load_ftm(const struct pb_load_args *a)
     memset(&f, 0, sizeof(f));
     f.a = a;
     probity_entity_init(&f.top);
+    if (!(f.json = pb_json_new()))
+        return pb__err(a->err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < a->npaths; i++)
         if ((rc = load_file(&f, a->paths[i])))
             goto out;
 out:
     probity_entity_release(&f.top);
+    pb_json_free(f.json);
     pb_map_release(&f.types, NULL);
     pb_map_release(&f.warned, NULL);
     pb_buf_release(&f.key);

@@ -326,7 +326,9 @@ static void test_t1_sa_delta(struct probity_store *st)
         struct lines l;
         lines_collect(st, "sa_peps", &l);
         CHECK_INT(l.entities, 1565);
-        CHECK_INT((long)l.n - l.entities, 16022);
+        /* 46 objects repeat a property key ("education", "birthCountry"): the values of
+         * every occurrence are kept, 86 more than a last-one-wins reading would keep */
+        CHECK_INT((long)l.n - l.entities, 16108);
         lines_free(&l);
     }
     CHECK_INT(probity_store_get(st, "Q100456396", &e, NULL, 0, &err), 0);
