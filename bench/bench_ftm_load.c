@@ -1,8 +1,11 @@
 /* Benchmark of loading FollowTheMoney JSON lines (made by gen_ftm from the real
  * OpenSanctions samples) into a fresh store, with the costs taken apart: reading lines,
- * parsing them with jansson (the baseline: no loader can be faster than its parser), the
- * FtM loader into a sink that discards, the same plus the name keys the driver computes,
- * the source hash, and the whole probity_load. Each measurement runs in a child process
+ * parsing them with simdjson through json_flat.h (the baseline: no loader can be faster
+ * than its parser), with jansson for comparison, the FtM loader into a sink that discards,
+ * the same plus the name keys the driver computes, the source hash, and the whole
+ * probity_load. probity_load runs the loader (and name keys) in one thread and SQLite in
+ * another, so besides wall time the figures give the critical path: the larger of the two
+ * threads' CPU times, which is what the load takes with a free core for each. Each measurement runs in a child process
  * of its own, so that its peak resident memory (ru_maxrss) is its own and not the
  * high-water mark of an earlier phase. Figures are medians; 1 MB = 10^6 bytes.
  *
@@ -19,6 +22,7 @@
 #include <unistd.h>
 #include <jansson.h>
 #include "core/core.h"
+#include "lists/json_flat.h"
 #include "lists/loader.h"
 #include "probity/lists.h"
 #include "probity/store.h"
@@ -79,6 +83,40 @@ static int run_read(const char *path, struct result *r)
     return rc < 0 ? rc : 0;
 }
 
+static int run_parse_simd(const char *path, struct result *r)
+{
+    struct probity_error err;
+    struct pb_input *in;
+    struct pb_json *j = pb_json_new();
+    const char *s;
+    size_t n;
+    int rc;
+    probity_error_clear(&err);
+    if (!j || (rc = pb_input_open(&in, path, NULL, &err))) {
+        r->rc = rc = PROBITY_ENOMEM;
+        pb_json_free(j);
+        return rc;
+    }
+    while ((rc = pb_input_line(in, &s, &n, &err)) == 1) {
+        const struct pb_jnode *nodes;
+        const char *why;
+        size_t count;
+        if (pb_json_parse(j, s, n, &nodes, &count, &why)) {
+            r->rc = PROBITY_EPARSE;
+            snprintf(r->msg, sizeof(r->msg), "line %ld: %s", pb_input_lineno(in), why);
+            rc = PROBITY_EPARSE;
+            break;
+        }
+        r->records++;
+        r->statements += (long)count;
+    }
+    if (rc < 0 && !r->rc)
+        fail(r, rc, &err);
+    pb_input_close(in);
+    pb_json_free(j);
+    return rc < 0 ? rc : 0;
+}
+
 static int run_parse(const char *path, struct result *r)
 {
     struct probity_error err;
@@ -118,21 +156,18 @@ struct count_sink {
 
 static int count_emit(struct pb_sink *s, const struct probity_entity *e, struct probity_error *err)
 {
-    static const char *const name_props[] = {"name", "alias", "weakAlias", "previousName", NULL};
     struct count_sink *c = s->ctx;
     c->r->records++;
     c->r->statements += (long)e->nprops;
     if (!c->name_keys)
         return 0;
     for (size_t i = 0; i < e->nprops; i++)
-        for (int k = 0; name_props[k]; k++)
-            if (strcmp(e->props[i].prop, name_props[k]) == 0) {
-                char *key = pb_name_key(e->props[i].value);
-                if (!key)
-                    return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
-                free(key);
-                break;
-            }
+        if (pb_is_name_prop(e->props[i].prop)) {
+            char *key = pb_name_key(e->props[i].value);
+            if (!key)
+                return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+            free(key);
+        }
     return 0;
 }
 
@@ -307,13 +342,14 @@ int main(int argc, char **argv)
     static char db[4200];
     struct phase phases[] = {
         {.name = "read lines (pb_input)", .run = run_read, .runs = 1},
-        {.name = "jansson parse, baseline", .run = run_parse, .runs = 0},
+        {.name = "jansson parse, reference", .run = run_parse, .runs = 1},
+        {.name = "simdjson parse, baseline", .run = run_parse_simd, .runs = 0},
         {.name = "FtM loader, discard sink", .run = run_discard, .runs = 0},
         {.name = "FtM loader + name keys", .run = run_names, .runs = 1},
         {.name = "sha256 of the file", .run = run_sha, .runs = 1},
         {.name = "probity_load into store", .run = run_store, .runs = 0},
     };
-    enum { READ, PARSE, DISCARD, NAMES, SHA, LOAD, NPHASES };
+    enum { READ, JANSSON, PARSE, DISCARD, NAMES, SHA, LOAD, NPHASES };
     struct result check;
     struct stat sb;
     double mb, secs[64], cpus[64], rss, cpu;
@@ -367,17 +403,26 @@ int main(int argc, char **argv)
         const struct phase *ld = &phases[LOAD], *ps = &phases[PARSE], *dc = &phases[DISCARD],
                            *nk = &phases[NAMES], *sh = &phases[SHA];
         double load_mbps = mb / ld->sec, store = ld->cpu - nk->cpu - sh->cpu;
+        /* the loading thread does what the name-keys phase does, plus packing each entity for
+         * the store, which is counted here on the storing side: its figure is an upper bound */
+        double path_cpu = nk->cpu > store + sh->cpu ? nk->cpu : store + sh->cpu;
         printf("\nstored: %ld entities, %ld statements; loader warnings: %ld; store close: %.2f s\n", check.records,
                check.statements, ld->last.warnings, ld->close_sec);
-        printf("load / parse: %.2fx wall, %.2fx cpu   (loader with a discarding sink / parse: %.2fx cpu)\n",
-               ld->sec / ps->sec, ld->cpu / ps->cpu, dc->cpu / ps->cpu);
-        printf("where the load's cpu time goes: jansson parse %.2f s (%.0f%%), FtM loader %.2f s (%.0f%%), "
+        printf("load / parse: %.2fx wall, %.2fx cpu   (loader with a discarding sink / parse: %.2fx cpu; "
+               "jansson would parse in %.2fx the time)\n",
+               ld->sec / ps->sec, ld->cpu / ps->cpu, dc->cpu / ps->cpu, phases[JANSSON].cpu / ps->cpu);
+        printf("where the load's cpu time goes: parse %.2f s (%.0f%%), FtM loader %.2f s (%.0f%%), "
                "name keys %.2f s (%.0f%%), sha256 %.2f s (%.0f%%), store (SQLite) %.2f s (%.0f%%)\n",
                ps->cpu, 100 * ps->cpu / ld->cpu, dc->cpu - ps->cpu, 100 * (dc->cpu - ps->cpu) / ld->cpu,
                nk->cpu - dc->cpu, 100 * (nk->cpu - dc->cpu) / ld->cpu, sh->cpu, 100 * sh->cpu / ld->cpu, store,
                100 * store / ld->cpu);
-        printf("target load >= %.0f MB/s: %s (%.1f MB/s wall, %.1f MB/s cpu)\n", TARGET_MBPS,
-               load_mbps >= TARGET_MBPS ? "met" : "NOT met", load_mbps, mb / ld->cpu);
+        printf("threads: loading >= %.2f s cpu, storing <= %.2f s cpu; critical path %.2f s = %.1f MB/s with a "
+               "free core for each\n",
+               nk->cpu, store + sh->cpu, path_cpu, mb / path_cpu);
+        printf("target load >= %.0f MB/s: %s (%.1f MB/s wall in this run, %.1f MB/s on the critical path, "
+               "%.1f MB/s per CPU-second)\n",
+               TARGET_MBPS, load_mbps >= TARGET_MBPS ? "met" : "NOT met in wall time", load_mbps, mb / path_cpu,
+               mb / ld->cpu);
         printf("target peak RSS < %.0f MB: %s (%.1f MB)\n", TARGET_RSS_MB,
                ld->rss_mb < TARGET_RSS_MB ? "met" : "NOT met", ld->rss_mb);
     }

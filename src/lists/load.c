@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include "core/core.h"
 #include "lists/loader.h"
+#include "store/pack.h"
 #include "probity/model.h"
 #include "text/text.h"
 
@@ -131,12 +132,13 @@ int probity_detect(const char *path, const char **format, const char **dataset, 
 /* ---- the sink that writes into the store ---- */
 
 /* ---- the pipeline between a loader and the store ----
- * A loader runs in a thread of its own and its sink only checks each entity against the
- * model, computes its name keys and copies both into a batch; the calling thread, which
+ * A loader runs in a thread of its own and its sink checks each entity against the model
+ * and turns it into the store's form (store/pack.h) in a batch; the calling thread, which
  * alone touches SQLite, stores the batches. Parsing and storing then overlap on two cores.
  * At most QUEUE_BATCHES batches of about BATCH_BYTES exist at once, so memory stays bounded
- * whatever the file size. A record in a batch: id NUL schema NUL, u32 count of statements,
- * (prop NUL value NUL) each, u32 count of name keys, (key NUL) each. */
+ * whatever the file size. A record in a batch: id NUL schema NUL, u32 statement count,
+ * u32 length and the packed statements, u32 count and the link-target hashes (i64), u32
+ * count and the name-key hashes (i64). */
 
 #define BATCH_BYTES (1u << 20)
 #define QUEUE_BATCHES 4
@@ -243,66 +245,86 @@ struct sink_ctx {
     struct pb_map known;   /* "schema\tprop" pairs already checked against the model */
     struct pipe *pipe;
     struct batch *cur;     /* the batch the producer is filling */
+    struct pb_buf pack;    /* the producer's scratch for packing statements */
+    const struct probity_prop **scratch;
+    size_t nscratch;
 };
 
-/* Non-zero if the property exists on the schema; answers are cached per load. */
-static int prop_known(struct sink_ctx *c, const char *schema, const char *prop)
+/* The FtM type of the property on the schema, or NULL when the schema has no such
+ * property; answers are cached per load. */
+static const char *prop_type(struct sink_ctx *c, const char *schema, const char *prop)
 {
     char key[256];
     void **ref;
+    const char *t;
     size_t ls = strlen(schema), lp = strlen(prop);
     if (ls + lp + 2 > sizeof(key))
-        return probity_prop_type(schema, prop) != NULL;
+        return probity_prop_type(schema, prop);
     memcpy(key, schema, ls);
     key[ls] = '\t';
     memcpy(key + ls + 1, prop, lp + 1);
     if ((ref = pb_map_ref(&c->known, key)))
-        return *ref != NULL;
-    int ok = probity_prop_type(schema, prop) != NULL;
-    pb_map_put(&c->known, key, ok ? (void *)1 : NULL);
-    return ok;
+        return *ref;
+    t = probity_prop_type(schema, prop);
+    pb_map_put(&c->known, key, (void *)t);
+    return t;
 }
 
-/* Producer side of the sink: check the entity, compute its name keys, copy both into the
- * batch. */
+/* Producer side of the sink: check the entity against the model and put it into the batch
+ * in the store's form (pack.h): statements packed, hashes of link targets and name keys. */
 static int sink_emit(struct pb_sink *s, const struct probity_entity *e, struct probity_error *err)
 {
     struct sink_ctx *c = s->ctx;
     struct batch *b = c->cur;
-    uint32_t nkeys = 0;
-    size_t at_keys;
+    uint32_t nrefs = 0, nkeys = 0;
+    size_t at;
+    long count;
     int rc = 0;
     if (!e->id || !*e->id)
         return pb__err(err, PROBITY_EPARSE, NULL, 0, 0, "entity without an id");
     if (!probity_schema_exists(e->schema))
         return pb__err(err, PROBITY_ESCHEMA, NULL, 0, 0, "entity %s: unknown FtM schema '%s'", e->id, e->schema);
     for (size_t i = 0; i < e->nprops; i++)
-        if (!prop_known(c, e->schema, e->props[i].prop))
+        if (!prop_type(c, e->schema, e->props[i].prop))
             return pb__err(err, PROBITY_ESCHEMA, NULL, 0, 0, "entity %s: FtM schema %s has no property '%s'",
                            e->id, e->schema, e->props[i].prop);
-    if (batch_addz(b, e->id) || batch_addz(b, e->schema) || batch_addu(b, (uint32_t)e->nprops))
+    if ((count = pb__pack_statements(&c->pack, e->props, e->nprops, &c->scratch, &c->nscratch)) < 0 ||
+        batch_addz(b, e->id) || batch_addz(b, e->schema) || batch_addu(b, (uint32_t)count) ||
+        batch_addu(b, (uint32_t)c->pack.len) || batch_add(b, c->pack.s, c->pack.len))
         goto nomem;
-    for (size_t i = 0; i < e->nprops; i++)
-        if (batch_addz(b, e->props[i].prop) || batch_addz(b, e->props[i].value))
+    at = b->len;
+    if (batch_addu(b, 0))
+        goto nomem;
+    for (size_t i = 0; i < e->nprops; i++) {
+        int64_t h;
+        if (strcmp(prop_type(c, e->schema, e->props[i].prop), "entity") != 0)
+            continue;
+        h = pb__key_hash(e->props[i].value);
+        if (batch_add(b, &h, sizeof(h)))
             goto nomem;
-    at_keys = b->len;
+        nrefs++;
+    }
+    memcpy(b->buf + at, &nrefs, sizeof(nrefs));
+    at = b->len;
     if (batch_addu(b, 0))
         goto nomem;
     for (size_t i = 0; i < e->nprops; i++) {
         char *key;
+        int64_t h;
         if (!pb_is_name_prop(e->props[i].prop))
             continue;
         if (!(key = pb_name_key(e->props[i].value)))
             goto nomem;
         if (*key) {
-            rc = batch_addz(b, key);
+            h = pb__key_hash(key);
+            rc = batch_add(b, &h, sizeof(h));
             nkeys++;
         }
         free(key);
         if (rc)
             goto nomem;
     }
-    memcpy(b->buf + at_keys, &nkeys, sizeof(nkeys));
+    memcpy(b->buf + at, &nkeys, sizeof(nkeys));
     if (b->len >= BATCH_BYTES && (rc = pipe_push(c->pipe, &c->cur)))
         return rc == PROBITY_ENOMEM ? pb__err(err, rc, NULL, 0, 0, "out of memory")
                                     : pb__err(err, rc, NULL, 0, 0, "stopped: the store failed");
@@ -326,39 +348,57 @@ static const char *read_z(const char **p)
     return s;
 }
 
-/* Consumer: store every record of a batch. The entity handed to the store points into the
- * batch; the store copies what it keeps. */
-static int store_batch(struct sink_ctx *c, const struct batch *b, struct probity_prop **props, size_t *cap,
-                       struct probity_error *err)
+/* n hashes from the batch into the aligned array *h (grown as needed). */
+static int read_hashes(const char **p, uint32_t n, int64_t **h, size_t *cap)
+{
+    if (n > *cap) {
+        int64_t *q = realloc(*h, n * sizeof(*q));
+        if (!q)
+            return -1;
+        *h = q;
+        *cap = n;
+    }
+    if (n)
+        memcpy(*h, *p, n * sizeof(**h));
+    *p += n * sizeof(**h);
+    return 0;
+}
+
+/* Consumer: store every record of a batch. */
+static int store_batch(struct sink_ctx *c, const struct batch *b, struct probity_error *err)
 {
     const char *p = b->buf, *end = b->buf + b->len;
+    int64_t *refs = NULL, *names = NULL;
+    size_t crefs = 0, cnames = 0;
     int rc = 0;
     while (!rc && p < end) {
-        struct probity_entity e;
+        struct pb_packed k;
         uint32_t n;
-        e.id = (char *)read_z(&p);
-        e.schema = (char *)read_z(&p);
+        k.id = read_z(&p);
+        k.schema = read_z(&p);
+        k.count = (long)read_u32(&p);
+        k.len = read_u32(&p);
+        k.stmts = p;
+        p += k.len;
         n = read_u32(&p);
-        if (n > *cap) {
-            struct probity_prop *q = realloc(*props, n * sizeof(*q));
-            if (!q)
-                return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
-            *props = q;
-            *cap = n;
-        }
-        for (uint32_t i = 0; i < n; i++) {
-            (*props)[i].prop = (char *)read_z(&p);
-            (*props)[i].value = (char *)read_z(&p);
-        }
-        e.props = *props;
-        e.nprops = e.cap = n;
-        if ((rc = probity_store_put(c->st, c->vid, &e, err)))
-            break;
+        if (read_hashes(&p, n, &refs, &crefs))
+            goto nomem;
+        k.refs = refs;
+        k.nrefs = n;
         n = read_u32(&p);
-        for (uint32_t i = 0; !rc && i < n; i++)
-            rc = probity_store_put_name(c->st, c->vid, e.id, read_z(&p), err);
+        if (read_hashes(&p, n, &names, &cnames))
+            goto nomem;
+        k.names = names;
+        k.nnames = n;
+        rc = pb__store_put_packed(c->st, c->vid, &k, err);
     }
+    free(refs);
+    free(names);
     return rc;
+nomem:
+    free(refs);
+    free(names);
+    return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
 static void sink_published(struct pb_sink *s, const char *date);
@@ -395,8 +435,6 @@ static int run_loader(struct sink_ctx *c, int (*load)(const struct pb_load_args 
     struct pipe pipe;
     struct producer pr;
     struct batch *b;
-    struct probity_prop *props = NULL;
-    size_t cap = 0;
     pthread_t th;
     int rc = 0;
     memset(&pipe, 0, sizeof(pipe));
@@ -417,7 +455,7 @@ static int run_loader(struct sink_ctx *c, int (*load)(const struct pb_load_args 
         goto out;
     }
     while ((b = pipe_take(&pipe))) {
-        if (!rc && (rc = store_batch(c, b, &props, &cap, err))) {
+        if (!rc && (rc = store_batch(c, b, err))) {
             /* stop the producer; what it still sends is dropped */
             pthread_mutex_lock(&pipe.mu);
             atomic_store(&pipe.abort, 1);
@@ -448,7 +486,6 @@ out:
     }
     pthread_cond_destroy(&pipe.cv);
     pthread_mutex_destroy(&pipe.mu);
-    free(props);
     c->pipe = NULL;
     return rc;
 }
@@ -517,7 +554,7 @@ static int load_dataset(struct probity_store *st, struct job *jobs, size_t njobs
                         const struct probity_load_opts *opts, FILE *warn, struct probity_load_result *res,
                         struct probity_error *err)
 {
-    struct sink_ctx sc = {st, 0, warn, 0, "", PB_MAP_INIT, NULL, NULL};
+    struct sink_ctx sc = {st, 0, warn, 0, "", PB_MAP_INIT, NULL, NULL, PB_BUF_INIT, NULL, 0};
     struct probity_version prev;
     const char **shas = NULL, **paths = NULL;
     size_t nmine = 0;
@@ -587,6 +624,8 @@ static int load_dataset(struct probity_store *st, struct job *jobs, size_t njobs
         res->added = res->version.entities;
 out:
     pb_map_release(&sc.known, NULL);
+    pb_buf_release(&sc.pack);
+    free(sc.scratch);
     free(shas);
     free(paths);
     return rc;

@@ -2,7 +2,7 @@
  *
  * Layout: a dataset has numbered versions; each version holds its entities, each one row
  * (id, schema, statements) where the statements, the entity's (prop, value) pairs, are one
- * packed value in canonical order (see pack_statements). One row per entity rather than one
+ * packed value in canonical order (see pb__pack_statements). One row per entity rather than one
  * per value keeps a load to about a tenth of the B-tree insertions, and two versions of an
  * entity are equal exactly when their packed statements are. Entity-typed statements are
  * mirrored in `ref` (target -> source) so links can be found from either end, and name keys
@@ -15,6 +15,7 @@
 #include "core/core.h"
 #include "probity/model.h"
 #include "probity/store.h"
+#include "store/pack.h"
 #include "store/store_internal.h"
 #include "text/text.h"
 
@@ -154,30 +155,28 @@ static int cmp_statement(const void *a, const void *b)
     return c ? c : strcmp(x->value, y->value);
 }
 
-/* Pack n statements into out (reset first), using *order (grown as needed, *norder its
- * capacity) for the sort. Returns the number of distinct statements, or -1 when out of memory. */
-static long pack_statements(struct pb_buf *out, const struct probity_prop **order_in, size_t n,
-                            const struct probity_prop ***order, size_t *norder)
+long pb__pack_statements(struct pb_buf *out, const struct probity_prop *p, size_t n,
+                         const struct probity_prop ***scratch, size_t *cap)
 {
-    long count = 0;
-    if (n > *norder) {
-        const struct probity_prop **o = realloc(*order, n * sizeof(*o));
+    if (n > *cap) {
+        const struct probity_prop **o = realloc(*scratch, n * sizeof(*o));
         if (!o)
             return -1;
-        *order = o;
-        *norder = n;
+        *scratch = o;
+        *cap = n;
     }
-    if (n)
-        memcpy(*order, order_in, n * sizeof(**order));
-    qsort(*order, n, sizeof(**order), cmp_statement);
+    for (size_t i = 0; i < n; i++)
+        (*scratch)[i] = &p[i];
+    qsort(*scratch, n, sizeof(**scratch), cmp_statement);
     pb_buf_reset(out);
     if (pb_buf_grow(out, 1))
         return -1;
+    long count = 0;
     for (size_t i = 0; i < n; i++) {
-        const struct probity_prop *p = (*order)[i];
-        if (i && cmp_statement(&(*order)[i - 1], &(*order)[i]) == 0)
+        const struct probity_prop *q = (*scratch)[i];
+        if (i && cmp_statement(&(*scratch)[i - 1], &(*scratch)[i]) == 0)
             continue;
-        if (pb_buf_add(out, p->prop, strlen(p->prop) + 1) || pb_buf_add(out, p->value, strlen(p->value) + 1))
+        if (pb_buf_add(out, q->prop, strlen(q->prop) + 1) || pb_buf_add(out, q->value, strlen(q->value) + 1))
             return -1;
         count++;
     }
@@ -239,26 +238,19 @@ static void sql_pack_final(sqlite3_context *ctx)
 {
     struct pb_buf *b = sqlite3_aggregate_context(ctx, 0), out = PB_BUF_INIT;
     struct probity_prop *props = NULL;
-    const struct probity_prop **in = NULL, **order = NULL;
-    size_t cap = 0, norder = 0;
+    const struct probity_prop **scratch = NULL;
+    size_t cap = 0, nscratch = 0;
     long n;
     if (!b || !b->s) {
         sqlite3_result_zeroblob(ctx, 0);
         return;
     }
     n = unpack_statements(b->s, b->len, &props, &cap);
-    if (n >= 0 && (in = malloc(((size_t)n + 1) * sizeof(*in)))) {
-        for (long i = 0; i < n; i++)
-            in[i] = &props[i];
-        if (pack_statements(&out, in, (size_t)n, &order, &norder) >= 0) {
-            sqlite3_result_blob(ctx, out.s, (int)out.len, SQLITE_TRANSIENT);
-            n = -2;
-        }
-    }
-    if (n != -2)
+    if (n >= 0 && pb__pack_statements(&out, props, (size_t)n, &scratch, &nscratch) >= 0)
+        sqlite3_result_blob(ctx, out.s, (int)out.len, SQLITE_TRANSIENT);
+    else
         sqlite3_result_error_nomem(ctx);
-    free(in);
-    free(order);
+    free(scratch);
     free(props);
     pb_buf_release(&out);
     pb_buf_release(b);
@@ -292,11 +284,12 @@ static void sql_count(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int64(ctx, n);
 }
 
-/* The 64-bit hash under which ids and name keys are indexed (as SQLite's signed integer). */
-static sqlite3_int64 key_hash(const char *s)
+int64_t pb__key_hash(const char *s)
 {
-    return (sqlite3_int64)pb_hash64(s, strlen(s));
+    return (int64_t)pb_hash64(s, strlen(s));
 }
+
+static sqlite3_int64 key_hash(const char *s) { return (sqlite3_int64)pb__key_hash(s); }
 
 /* SQL pb_hash(text): key_hash, for the migration. */
 static void sql_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -558,73 +551,85 @@ static const char *cached_type(struct probity_store *st, const char *schema, con
     return t ? t : "";
 }
 
-/* Store e's statements as the packed value of (vid, e->id) when that entity is already in
+/* Store p's statements as the packed value of (vid, p->id) when that entity is already in
  * the version: the union of both statement sets, and the more specific schema. */
-static int merge_entity(struct probity_store *st, int64_t vid, const struct probity_entity *e,
-                        struct probity_error *err)
+static int merge_entity(struct probity_store *st, int64_t vid, const struct pb_packed *p, struct probity_error *err)
 {
     sqlite3_stmt *s = st->get_entity;
-    struct probity_prop *old = NULL;
-    const struct probity_prop **all = NULL;
-    char *blob = NULL, *schema = NULL;
-    size_t len = 0, cap = 0;
-    long nold = 0, n;
+    struct probity_prop *props = NULL;
+    struct pb_buf both = PB_BUF_INIT, out = PB_BUF_INIT;
+    const struct probity_prop **scratch = NULL;
+    char *schema = NULL;
+    size_t cap = 0, nscratch = 0;
+    long nold = 0, n, nall;
     int rc = 0;
     sqlite3_bind_int64(s, 1, vid);
-    sqlite3_bind_text(s, 2, e->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, p->id, -1, SQLITE_STATIC);
     if (sqlite3_step(s) == SQLITE_ROW) {
-        const char *common = probity_schema_common((const char *)sqlite3_column_text(s, 0), e->schema);
-        schema = pb_strdup(common && strcmp(common, e->schema) == 0 ? e->schema
-                                                                      : (const char *)sqlite3_column_text(s, 0));
-        len = (size_t)sqlite3_column_bytes(s, 1);
-        if ((blob = malloc(len + 1)) && len)
-            memcpy(blob, sqlite3_column_blob(s, 1), len);
+        const char *old_schema = (const char *)sqlite3_column_text(s, 0);
+        const char *common = probity_schema_common(old_schema, p->schema);
+        const char *blob = sqlite3_column_blob(s, 1);
+        size_t len = (size_t)sqlite3_column_bytes(s, 1), pos = 0;
+        const char *prop, *value;
+        schema = pb_strdup(common && strcmp(common, p->schema) == 0 ? p->schema : old_schema);
+        while (next_statement(blob, len, &pos, &prop, &value))
+            nold++;
+        if (pb_buf_add(&both, blob ? blob : "", len) || pb_buf_add(&both, p->stmts ? p->stmts : "", p->len))
+            rc = PROBITY_ENOMEM;
         st->last_n = sqlite3_column_int64(s, 2);
     }
     sqlite3_reset(s);
-    if (!schema || !blob || (nold = unpack_statements(blob, len, &old, &cap)) < 0 ||
-        !(all = malloc(((size_t)nold + e->nprops + 1) * sizeof(*all)))) {
-        rc = pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
-        goto out;
-    }
-    for (long i = 0; i < nold; i++)
-        all[i] = &old[i];
-    for (size_t i = 0; i < e->nprops; i++)
-        all[(size_t)nold + i] = &e->props[i];
-    if ((n = pack_statements(&st->pack, all, (size_t)nold + e->nprops, &st->order, &st->norder)) < 0) {
+    if (rc || !schema || (nall = unpack_statements(both.s, both.len, &props, &cap)) < 0 ||
+        (n = pb__pack_statements(&out, props, (size_t)nall, &scratch, &nscratch)) < 0) {
         rc = pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
         goto out;
     }
     s = st->set_entity;
     sqlite3_bind_int64(s, 1, vid);
-    sqlite3_bind_text(s, 2, e->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, p->id, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, schema, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(s, 4, st->pack.s, (int)st->pack.len, SQLITE_STATIC);
+    sqlite3_bind_blob(s, 4, out.s, (int)out.len, SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = sqlerr(st, err, "store entity");
     sqlite3_reset(s);
     if (!rc)
         st->load_statements += n - nold;
 out:
-    free(all);
-    free(old);
-    free(blob);
+    free(props);
+    free(scratch);
     free(schema);
+    pb_buf_release(&both);
+    pb_buf_release(&out);
     return rc;
 }
 
-int probity_store_put(struct probity_store *st, int64_t vid, const struct probity_entity *e,
-                      struct probity_error *err)
+static int insert_keys(struct probity_store *st, sqlite3_stmt *s, int64_t vid, const int64_t *h, size_t n,
+                       const char *what, struct probity_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc;
+        sqlite3_bind_int64(s, 1, h[i]);
+        sqlite3_bind_int64(s, 2, vid);
+        sqlite3_bind_int64(s, 3, st->last_n);
+        rc = sqlite3_step(s);
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE)
+            return sqlerr(st, err, what);
+    }
+    return 0;
+}
+
+int pb__store_put_packed(struct probity_store *st, int64_t vid, const struct pb_packed *p, struct probity_error *err)
 {
     sqlite3_stmt *s;
-    const struct probity_prop **in = NULL;
-    long n;
     int rc;
     if (!st->ins_entity &&
         ((rc = prepare(st, &st->ins_entity,
                        "INSERT OR IGNORE INTO entity(version, id, schema, statements) VALUES(?1,?2,?3,?4)", err)) ||
-         (rc = prepare(st, &st->ins_ref,
-                       "INSERT OR IGNORE INTO ref(target, version, source) VALUES(?1,?2,?3)", err)) ||
+         (rc = prepare(st, &st->ins_ref, "INSERT OR IGNORE INTO ref(target, version, source) VALUES(?1,?2,?3)",
+                       err)) ||
+         (rc = prepare(st, &st->ins_name, "INSERT OR IGNORE INTO name_key(key, version, entity) VALUES(?1,?2,?3)",
+                       err)) ||
          (rc = prepare(st, &st->get_entity,
                        "SELECT schema, statements, n FROM entity WHERE version = ?1 AND id = ?2", err)) ||
          (rc = prepare(st, &st->set_entity,
@@ -634,46 +639,50 @@ int probity_store_put(struct probity_store *st, int64_t vid, const struct probit
         st->load_vid = vid;
         st->load_statements = 0;
     }
-    if (e->nprops && !(in = malloc(e->nprops * sizeof(*in))))
-        return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < e->nprops; i++)
-        in[i] = &e->props[i];
-    n = pack_statements(&st->pack, in, e->nprops, &st->order, &st->norder);
-    free(in);
-    if (n < 0)
-        return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
     s = st->ins_entity;
     sqlite3_bind_int64(s, 1, vid);
-    sqlite3_bind_text(s, 2, e->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, e->schema, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(s, 4, st->pack.s, (int)st->pack.len, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, p->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, p->schema, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(s, 4, p->stmts ? p->stmts : "", (int)p->len, SQLITE_STATIC);
     rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
         return sqlerr(st, err, "store entity");
     pb_buf_reset(&st->last_id);
-    if (pb_buf_adds(&st->last_id, e->id))
+    if (pb_buf_adds(&st->last_id, p->id))
         return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
     if (sqlite3_changes(st->db) > 0) {
-        st->load_statements += n;
+        st->load_statements += p->count;
         st->last_n = sqlite3_last_insert_rowid(st->db);
-    } else if ((rc = merge_entity(st, vid, e, err))) { /* seen before in this version */
+    } else if ((rc = merge_entity(st, vid, p, err))) { /* seen before in this version */
         return rc;
     }
-    for (size_t i = 0; i < e->nprops; i++) {
-        const struct probity_prop *p = &e->props[i];
-        if (strcmp(cached_type(st, e->schema, p->prop), "entity") == 0) {
-            s = st->ins_ref;
-            sqlite3_bind_int64(s, 1, key_hash(p->value));
-            sqlite3_bind_int64(s, 2, vid);
-            sqlite3_bind_int64(s, 3, st->last_n);
-            rc = sqlite3_step(s);
-            sqlite3_reset(s);
-            if (rc != SQLITE_DONE)
-                return sqlerr(st, err, "store link");
-        }
-    }
-    return 0;
+    if ((rc = insert_keys(st, st->ins_ref, vid, p->refs, p->nrefs, "store link", err)))
+        return rc;
+    return insert_keys(st, st->ins_name, vid, p->names, p->nnames, "store name", err);
+}
+
+int probity_store_put(struct probity_store *st, int64_t vid, const struct probity_entity *e,
+                      struct probity_error *err)
+{
+    struct pb_packed p;
+    int64_t *refs = NULL;
+    int rc;
+    memset(&p, 0, sizeof(p));
+    p.id = e->id;
+    p.schema = e->schema;
+    if ((p.count = pb__pack_statements(&st->pack, e->props, e->nprops, &st->order, &st->norder)) < 0 ||
+        (e->nprops && !(refs = malloc(e->nprops * sizeof(*refs)))))
+        return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+    p.stmts = st->pack.s;
+    p.len = st->pack.len;
+    for (size_t i = 0; i < e->nprops; i++)
+        if (strcmp(cached_type(st, e->schema, e->props[i].prop), "entity") == 0)
+            refs[p.nrefs++] = pb__key_hash(e->props[i].value);
+    p.refs = refs;
+    rc = pb__store_put_packed(st, vid, &p, err);
+    free(refs);
+    return rc;
 }
 
 int probity_store_put_name(struct probity_store *st, int64_t vid, const char *entity_id, const char *key,
