@@ -167,7 +167,8 @@ long pb__pack_statements(struct pb_buf *out, const struct probity_prop *p, size_
     }
     for (size_t i = 0; i < n; i++)
         (*scratch)[i] = &p[i];
-    qsort(*scratch, n, sizeof(**scratch), cmp_statement);
+    if (n > 1)
+        qsort(*scratch, n, sizeof(**scratch), cmp_statement);
     pb_buf_reset(out);
     if (pb_buf_grow(out, 1))
         return -1;
@@ -1141,7 +1142,8 @@ static int changed_props(const char *sa, const char *a, size_t la, const char *s
         }
         (*props)[(*n)++] = "schema";
     }
-    qsort(*props, *n, sizeof(**props), cmp_str);
+    if (*n > 1)
+        qsort(*props, *n, sizeof(**props), cmp_str);
     size_t o = 0;
     for (size_t i = 0; i < *n; i++)
         if (!o || strcmp((*props)[o - 1], (*props)[i]) != 0)
