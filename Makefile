@@ -35,7 +35,7 @@ sanitize: deps
 
 # Build the libFuzzer targets with clang and run each briefly.
 fuzz: deps
-	CC=clang cmake -S . -B build-fuzz -DPROBITY_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DPROBITY_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug
 	cmake --build build-fuzz -j $(JOBS)
 	sh scripts/fuzz.sh build-fuzz
 
