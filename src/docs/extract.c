@@ -400,9 +400,9 @@ enum pb_doc_type pb_doc_detect(const char *name, const void *head, size_t n)
                     ascii = 0;
             view[v++] = ascii ? (char)h[i + lo] : '?';
         }
-    } else {
-        for (i = bom; i < n && v < sizeof(view); i++)
-            view[v++] = (char)h[i];
+    } else if (bom < n) {
+        v = n - bom < sizeof(view) ? n - bom : sizeof(view);
+        memcpy(view, h + bom, v);
     }
     i = 0;
     for (;;) {

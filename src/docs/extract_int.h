@@ -28,8 +28,6 @@ struct pb__lang {
     uint32_t han, kana, hangul, cyrillic, ukrainian, arabic, persian, greek, hebrew, thai, devanagari;
     uint32_t latin_words, stop[6];
     uint64_t seen;                /* bytes looked at (the guess reads the first MiB) */
-    char word[24];                /* Latin word being read, lower case */
-    size_t wlen;
 };
 void pb__lang_feed(struct pb__lang *l, const char *s, size_t n);
 /* A language code ("zh", "en", "ru", ...) or NULL when the text says too little. */

@@ -9,8 +9,10 @@
  * document's chunks in memory and spools the rest to a temporary file, so a 1 GB text
  * ingests in bounded memory. Every file gets an outcome, and a bad file is only a line in
  * the report. */
+#define _GNU_SOURCE /* memmem */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +24,6 @@
 #include "docs/extract.h"
 #include "probity/docs.h"
 #include "store/docstore.h"
-#include "store/textz.h"
 #include "text/segment.h"
 
 /* A chunk is closed at the first block boundary after CHUNK_SOFT code points; a block that
@@ -37,6 +38,16 @@
 #define BATCH_BYTES (64LL << 20)
 #define BATCH_SECONDS 1.0
 #define PIPE_BYTES (64LL << 20)     /* bytes of files handed to workers and not yet stored */
+/* A file up to this size is read once: its bytes are hashed and handed to the worker as
+ * they are, so the id is the hash of exactly the bytes extracted. Larger files are hashed
+ * and then extracted from disk, with a check that they did not change in between. */
+#define INLINE_BYTES (4LL << 20)
+/* Idle workers are woken for several files at once, and the main thread takes finished
+ * files in batches and sleeps until half of those in flight are done: a thread that
+ * sleeps and wakes, or even takes a lock the other holds, for every small file spends
+ * more time in the kernel than on the file. */
+#define WAKE_BATCH 16
+#define IN_FLIGHT(jobs) (WAKE_BATCH + 32L * (jobs))   /* files handed to the workers at most */
 #define MAX_DEPTH 4                 /* attachments of attachments of ... */
 #define TITLE_MAX 300
 
@@ -63,14 +74,13 @@ static int64_t cps_of(const char *s, size_t n)
 
 /* ---- the chunk spool ---- */
 
-/* A chunk ready to be written: its text, the text packed for the store (when that is
- * smaller) and its tokens for the index, both made in the worker. */
+/* A chunk ready to be written: its text and its tokens for the index, made in the worker. */
 struct schunk {
     int page, seq;
     int64_t start, end;
     char lang[8];
-    size_t len, plen, tlen;
-    char *text;      /* text, then packed, then tokens, in one allocation */
+    size_t len, tlen;
+    char *text;      /* text, then tokens, in one allocation */
 };
 
 struct spool {
@@ -93,7 +103,7 @@ static void spool_release(struct spool *sp)
 static int spool_write(FILE *fp, const struct schunk *c)
 {
     struct schunk h = *c;
-    size_t all = c->len + c->plen + c->tlen;
+    size_t all = c->len + c->tlen;
     h.text = NULL;
     if (fwrite(&h, sizeof(h), 1, fp) != 1 || (all && fwrite(c->text, 1, all, fp) != all))
         return PROBITY_EIO;
@@ -104,7 +114,7 @@ static int spool_write(FILE *fp, const struct schunk *c)
 static int spool_add(struct spool *sp, struct schunk *c)
 {
     int rc;
-    size_t all = c->len + c->plen + c->tlen;
+    size_t all = c->len + c->tlen;
     if (!sp->fp && sp->mem + all > SPOOL_MEM) {
         if (!(sp->fp = tmpfile()))
             return PROBITY_EIO;
@@ -153,8 +163,7 @@ struct worker {
     struct ingest *ing;
     struct docres *tail;            /* where attachments are appended */
     struct pb_segmenter *sg;
-    struct pb_textz *z;
-    struct pb_buf toks, packed;
+    struct pb_buf toks;
 };
 
 struct docres {
@@ -289,12 +298,10 @@ static int chunk_flush(struct docres *d)
     for (size_t i = 0; i < sizeof(lc.score) / sizeof(lc.score[0]); i++)
         d->doclang.score[i] += lc.score[i];
     memset(&c, 0, sizeof(c));
-    /* the worker's share of the writing: tokens for the index, the packed text */
+    /* the worker's share of the writing: the tokens for the index */
     pb_buf_reset(&d->wk->toks);
-    if ((rc = pb_segment_encode(d->wk->sg, d->cur.s, d->cur.len, PB_SEG_WORDS, &d->wk->toks)) ||
-        (rc = pb__textz_pack(d->wk->z, d->cur.s, d->cur.len, &d->wk->packed)) < 0)
-        return rc < 0 ? rc : PROBITY_ENOMEM;
-    c.plen = rc == 1 ? d->wk->packed.len : 0;
+    if ((rc = pb_segment_encode(d->wk->sg, d->cur.s, d->cur.len, PB_SEG_WORDS, &d->wk->toks)))
+        return rc;
     c.tlen = d->wk->toks.len;
     pb_lang_count_result(&lc, 0.5, c.lang, sizeof(c.lang));
     if (strchr(c.lang, ','))   /* keep only the first of two equal shares */
@@ -304,13 +311,11 @@ static int chunk_flush(struct docres *d)
     c.start = d->cur_start;
     c.end = d->cur_start + d->cur_cps;
     c.len = d->cur.len;
-    if (!(c.text = malloc(c.len + c.plen + c.tlen + 1)))
+    if (!(c.text = malloc(c.len + c.tlen + 1)))
         return PROBITY_ENOMEM;
     memcpy(c.text, d->cur.s, c.len);
-    if (c.plen)
-        memcpy(c.text + c.len, d->wk->packed.s, c.plen);
     if (c.tlen)
-        memcpy(c.text + c.len + c.plen, d->wk->toks.s, c.tlen);
+        memcpy(c.text + c.len, d->wk->toks.s, c.tlen);
     if ((rc = spool_add(&d->sp, &c))) {
         free(c.text);
         return rc;
@@ -337,6 +342,8 @@ static int add_block(struct docres *d, const char *s, size_t n)
     while (n) {
         int64_t room = CHUNK_HARD - d->cur_cps, k = 0;
         size_t i = 0, cut = 0, space = 0;
+        if ((int64_t)n <= room)   /* no more code points than bytes: it all fits */
+            return add_text(d, s, n, cps_of(s, n));
         /* the byte where `room` code points end, and the last space before it */
         while (i < n && k < room) {
             if (s[i] == ' ' || s[i] == '\n' || s[i] == '\t')
@@ -462,6 +469,7 @@ struct job {
     struct walkfile *f;
     char id[65];
     int64_t size, mtime_ns;
+    unsigned char *mem;             /* the file's bytes when read whole (INLINE_BYTES) */
     struct docres *family;
     int fatal;                      /* out of memory in the worker */
 };
@@ -472,6 +480,10 @@ struct ingest {
     pthread_mutex_t mu;
     pthread_cond_t has_job, has_result;
     struct job *jobs, *jobs_tail, *results, *results_tail;
+    long njobs;                     /* length of the job list */
+    _Atomic long nresults;          /* length of the result list (read without the lock) */
+    long want;                      /* the main thread sleeps until this many results are ready */
+    int idle;                       /* workers waiting for a job */
     int stop;
 };
 
@@ -573,7 +585,9 @@ static enum pb_doc_type detect_file(const char *path)
     return n ? pb_doc_detect(path, head, n) : PB_DOC_UNKNOWN;
 }
 
-static void run_extract(struct worker *wk, struct docres *d, const void *mem, size_t size)
+/* Extract d: from mem[0..size) when given (an attachment, or with `whole` a file read whole
+ * by the main thread), else from its file. */
+static void run_extract(struct worker *wk, struct docres *d, const void *mem, size_t size, int whole)
 {
     struct pb_doc_sink sink = {sink_meta, sink_text, sink_child, d};
     struct probity_error e;
@@ -581,7 +595,8 @@ static void run_extract(struct worker *wk, struct docres *d, const void *mem, si
     probity_error_clear(&e);
     d->wk = wk;
     if (mem) {
-        d->dtype = pb_doc_detect(d->path, mem, size < 8192 ? size : 8192);
+        if (!whole)
+            d->dtype = pb_doc_detect(d->path, mem, size < 8192 ? size : 8192);
         rc = pb_extract_buffer(d->path, mem, size, wk->ing->encoding, &wk->ing->lim, &sink, &e);
     } else {
         rc = pb_extract_file(d->path, wk->ing->encoding, &wk->ing->lim, &sink, &e);
@@ -590,6 +605,8 @@ static void run_extract(struct worker *wk, struct docres *d, const void *mem, si
     /* the type comes from the extractor's mime; a file it refused is looked at again */
     if (d->dtype == PB_DOC_UNKNOWN && !mem)
         d->dtype = detect_file(d->path);
+    else if (d->dtype == PB_DOC_UNKNOWN && whole && size)
+        d->dtype = pb_doc_detect(d->path, mem, size < 8192 ? size : 8192);
 }
 
 static int sink_child(void *ctx, const char *name, const char *mime, const void *data, size_t size)
@@ -622,7 +639,7 @@ static int sink_child(void *ctx, const char *name, const char *mime, const void 
     c->depth = d->depth + 1;
     wk->tail->next = c;
     wk->tail = c;
-    run_extract(wk, c, data, size);
+    run_extract(wk, c, data, size, 0);
     return 0;
 nomem:
     pb_buf_release(&path);
@@ -633,28 +650,34 @@ static void *worker_main(void *arg)
 {
     struct worker *wk = arg;
     struct ingest *ing = wk->ing;
+    pthread_mutex_lock(&ing->mu);
     for (;;) {
         struct job *j;
-        pthread_mutex_lock(&ing->mu);
-        while (!ing->jobs && !ing->stop)
+        while (!ing->jobs && !ing->stop) {
+            ing->idle++;
             pthread_cond_wait(&ing->has_job, &ing->mu);
-        if (!ing->jobs) {
-            pthread_mutex_unlock(&ing->mu);
-            break;
+            ing->idle--;
         }
+        if (!ing->jobs)
+            break;
         j = ing->jobs;
         ing->jobs = j->next;
         if (!ing->jobs)
             ing->jobs_tail = NULL;
+        ing->njobs--;
         pthread_mutex_unlock(&ing->mu);
 
         j->next = NULL;
         if (!(j->family = docres_new(j->f->path, j->id, NULL, j->size))) {
             j->fatal = PROBITY_ENOMEM;
+        } else if (j->mem) {
+            /* the bytes that were hashed are the bytes extracted: nothing can change between */
+            wk->tail = j->family;
+            run_extract(wk, j->family, j->mem, (size_t)j->size, 1);
         } else {
             struct stat sb;
             wk->tail = j->family;
-            run_extract(wk, j->family, NULL, 0);
+            run_extract(wk, j->family, NULL, 0, 0);
             /* the id is the hash of the bytes read before: they must not have changed since */
             if (j->family->status == PROBITY_INGEST_OK &&
                 (stat(j->f->path, &sb) != 0 || (int64_t)sb.st_size != j->size ||
@@ -669,6 +692,8 @@ static void *worker_main(void *arg)
                 j->family->offset = 0;
             }
         }
+        free(j->mem);
+        j->mem = NULL;
 
         pthread_mutex_lock(&ing->mu);
         if (ing->results_tail)
@@ -676,9 +701,12 @@ static void *worker_main(void *arg)
         else
             ing->results = j;
         ing->results_tail = j;
-        pthread_cond_signal(&ing->has_result);
-        pthread_mutex_unlock(&ing->mu);
+        ing->nresults++;
+        /* the main thread sleeps for a batch: wake it when the batch is complete */
+        if (ing->want && ing->nresults >= ing->want)
+            pthread_cond_signal(&ing->has_result);
     }
+    pthread_mutex_unlock(&ing->mu);
     return NULL;
 }
 
@@ -884,8 +912,8 @@ static int tx_maybe_commit(struct run *r, int force, struct probity_error *err)
 
 static int write_chunk(struct run *r, int64_t n, const struct schunk *c, const char *data, struct probity_error *err)
 {
-    return pb__docw_chunk(r->w, n, c->seq, c->page, c->start, c->end, c->lang, data, c->len,
-                          c->plen ? data + c->len : "", c->plen, data + c->len + c->plen, c->tlen, err);
+    return pb__docw_chunk(r->w, n, c->seq, c->page, c->start, c->end, c->lang, data, c->len, data + c->len,
+                          c->tlen, err);
 }
 
 static int write_chunks(struct run *r, struct docres *d, int64_t n, struct probity_error *err)
@@ -899,7 +927,7 @@ static int write_chunks(struct run *r, struct docres *d, int64_t n, struct probi
             size_t all;
             if (fread(&h, sizeof(h), 1, d->sp.fp) != 1)
                 return pb__err(err, PROBITY_EIO, d->path, 0, 0, "cannot read the temporary spool");
-            all = h.len + h.plen + h.tlen;
+            all = h.len + h.tlen;
             pb_buf_reset(&r->scratch);
             if (pb_buf_grow(&r->scratch, all + 1))
                 return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
@@ -985,45 +1013,127 @@ static int write_family(struct run *r, struct docres *fam, struct probity_error 
     return 0;
 }
 
-/* Take one finished job (waiting for it when `wait`) and store it; 1 when one was taken. */
-static int take_result(struct run *r, int wait, struct probity_error *err)
+/* Store the finished files, after waiting until `want` of them are ready (0: only those
+ * ready now). Returns how many were stored, or an error. */
+static int take_results(struct run *r, long want, struct probity_error *err)
 {
-    struct job *j;
-    int rc = 0;
+    struct job *list;
+    int rc = 0, n = 0;
     pthread_mutex_lock(&r->ing.mu);
-    while (wait && !r->ing.results)
-        pthread_cond_wait(&r->ing.has_result, &r->ing.mu);
-    j = r->ing.results;
-    if (j) {
-        r->ing.results = j->next;
-        if (!r->ing.results)
-            r->ing.results_tail = NULL;
+    if (want > r->outstanding)
+        want = r->outstanding;
+    if (want > 0 && r->ing.nresults < want) {
+        if (r->ing.idle && r->ing.jobs)
+            pthread_cond_broadcast(&r->ing.has_job);
+        r->ing.want = want;
+        while (r->ing.nresults < want)
+            pthread_cond_wait(&r->ing.has_result, &r->ing.mu);
+        r->ing.want = 0;
     }
+    list = r->ing.results;
+    r->ing.results = r->ing.results_tail = NULL;
+    r->ing.nresults = 0;
     pthread_mutex_unlock(&r->ing.mu);
-    if (!j)
-        return 0;
-    r->outstanding--;
-    r->outstanding_bytes -= j->size;
-    if (j->fatal)
-        rc = pb__err(err, j->fatal, j->f->path, 0, 0, "out of memory");
-    else
-        rc = write_family(r, j->family, err);
-    r->prog.files_done++;
-    r->prog.bytes_done += j->f->size;
-    family_free(j->family);
-    free(j);
-    if (!rc)
-        rc = tx_maybe_commit(r, 0, err);
-    progress(r, 0);
-    return rc ? rc : 1;
+    while (list) {
+        struct job *j = list;
+        list = j->next;
+        r->outstanding--;
+        r->outstanding_bytes -= j->size;
+        if (!rc && j->fatal)
+            rc = pb__err(err, j->fatal, j->f->path, 0, 0, "out of memory");
+        else if (!rc)
+            rc = write_family(r, j->family, err);
+        r->prog.files_done++;
+        r->prog.bytes_done += j->f->size;
+        family_free(j->family);
+        free(j);
+        if (!rc)
+            rc = tx_maybe_commit(r, 0, err);
+        n++;
+    }
+    if (n)
+        progress(r, 0);
+    return rc ? rc : n;
+}
+
+static const char hexdigits[] = "0123456789abcdef";
+
+/* Read a file whole and hash it, when it is small enough (INLINE_BYTES): 1 with the bytes
+ * in *mem (the caller's) and their sha256 in id; 0 when it is too large to be read so;
+ * an error (e filled as pb_sha256_file does) when it cannot be read. `expect` is its size
+ * when it was listed: a file that changed since is read to its end all the same. */
+static int read_whole(const char *path, int64_t expect, unsigned char **mem, int64_t *size, char id[65],
+                      struct probity_error *e)
+{
+    unsigned char md[EVP_MAX_MD_SIZE], *buf = NULL;
+    unsigned int mdlen = 0;
+    size_t cap = (size_t)expect + 1, len = 0;   /* one byte more: a short read is the end */
+    int rc = 1, fd = open(path, O_RDONLY | O_CLOEXEC);
+    *mem = NULL;
+    if (fd < 0)
+        return pb__err(e, PROBITY_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    if (!(buf = malloc(cap))) {
+        rc = pb__err(e, PROBITY_ENOMEM, path, 0, 0, "out of memory");
+        goto out;
+    }
+    for (;;) {
+        ssize_t got;
+        if (len == cap) {   /* it grew since it was listed */
+            unsigned char *nb;
+            if ((int64_t)cap > INLINE_BYTES) {
+                rc = 0;
+                goto out;
+            }
+            if (!(nb = realloc(buf, cap * 2))) {
+                rc = pb__err(e, PROBITY_ENOMEM, path, 0, 0, "out of memory");
+                goto out;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        got = read(fd, buf + len, cap - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            rc = pb__err(e, PROBITY_EIO, path, 0, 0, "read error: %s", strerror(errno));
+            goto out;
+        }
+        len += (size_t)got;
+        /* the size it was listed with and not a byte more: that is the end */
+        if (got == 0 || (len < cap && (int64_t)len >= expect))
+            break;
+    }
+    if (!EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) || mdlen < 32) {
+        rc = pb__err(e, PROBITY_ENOMEM, path, 0, 0, "cannot start sha256");
+        goto out;
+    }
+    for (unsigned i = 0; i < 32; i++) {
+        id[2 * i] = hexdigits[md[i] >> 4];
+        id[2 * i + 1] = hexdigits[md[i] & 15];
+    }
+    id[64] = 0;
+    *size = (int64_t)len;
+    *mem = buf;
+    buf = NULL;
+out:
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+/* PDFs and zip archives (office files) are read by their libraries from the file itself. */
+static int read_from_file(const unsigned char *mem, int64_t size)
+{
+    size_t head = size < 1024 ? (size_t)size : 1024;
+    return (size >= 4 && memcmp(mem, "PK\3\4", 4) == 0) || memmem(mem, head, "%PDF-", 5) != NULL;
 }
 
 static int handle_file(struct run *r, struct walkfile *f, long max_outstanding, struct probity_error *err)
 {
     char id[65], at[65];
-    int64_t size = 0;
+    int64_t size = 0, mtime_ns = 0;
+    unsigned char *mem = NULL;
     struct probity_error e;
-    struct stat sb;
     int rc, state, version;
     probity_error_clear(&e);
     if (f->issue) {
@@ -1041,7 +1151,14 @@ static int handle_file(struct run *r, struct walkfile *f, long max_outstanding, 
         event(r, f->path, NULL, PROBITY_INGEST_SKIPPED, msg, NULL, f->size, 0, 0, 0, 0);
         goto done;
     }
-    if (pb_sha256_file(f->path, id, &size, &e) || stat(f->path, &sb) != 0) {
+    if ((rc = f->size <= INLINE_BYTES ? read_whole(f->path, f->size, &mem, &size, id, &e) : 0) == 0) {
+        struct stat sb;
+        if (pb_sha256_file(f->path, id, &size, &e) || stat(f->path, &sb) != 0)
+            rc = -1;
+        else
+            mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+    }
+    if (rc < 0) {
         char msg[600];
         snprintf(msg, sizeof(msg), "cannot read: %s", e.msg[0] ? e.msg : strerror(errno));
         if ((rc = tx_begin(r, err)) || (rc = pb__docw_issue(r->w, r->ing.collection, f->path, msg, err)))
@@ -1049,9 +1166,12 @@ static int handle_file(struct run *r, struct walkfile *f, long max_outstanding, 
         event(r, f->path, NULL, PROBITY_INGEST_FAILED, msg, NULL, f->size, 0, 0, 0, 0);
         goto done;
     }
-    if ((state = pb__docw_state(r->w, id, err)) < 0)
+    if ((state = pb__docw_state(r->w, id, err)) < 0) {
+        free(mem);
         return state;
+    }
     if (state == PB_DOC_STORED_OK) {
+        free(mem);
         if ((rc = pb__docw_at(r->w, r->ing.collection, f->path, at, err)))
             return rc;
         if (strcmp(at, id) == 0) {
@@ -1064,28 +1184,43 @@ static int handle_file(struct run *r, struct walkfile *f, long max_outstanding, 
         }
         goto done;
     }
-    /* new bytes: to a worker, once there is room in the pipeline */
-    /* many small files in flight keep the threads from waking each other per file; the
-     * bytes in flight are bounded too, since each holds up to SPOOL_MEM of text */
+    if (mem && read_from_file(mem, size)) {
+        struct stat sb;
+        free(mem);
+        mem = NULL;
+        /* extracted from the file: what it was when hashed, to notice a change meanwhile */
+        if (stat(f->path, &sb) == 0)
+            mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+    }
+    /* new bytes: to a worker, once there is room in the pipeline; many small files in
+     * flight keep the threads from waking each other per file, and the bytes in flight are
+     * bounded too, since each holds up to SPOOL_MEM of text */
     while (r->outstanding >= max_outstanding ||
            (r->outstanding > 0 && r->outstanding_bytes + size > PIPE_BYTES))
-        if ((rc = take_result(r, 1, err)) < 0)
+        if ((rc = take_results(r, (r->outstanding + 1) / 2, err)) < 0) {
+            free(mem);
             return rc;
+        }
     {
         struct job *j = calloc(1, sizeof(*j));
-        if (!j)
+        if (!j) {
+            free(mem);
             return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+        }
         j->f = f;
-        snprintf(j->id, sizeof(j->id), "%s", id);
+        memcpy(j->id, id, sizeof(j->id));
         j->size = size;
-        j->mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+        j->mtime_ns = mtime_ns;
+        j->mem = mem;
         pthread_mutex_lock(&r->ing.mu);
         if (r->ing.jobs_tail)
             r->ing.jobs_tail->next = j;
         else
             r->ing.jobs = j;
         r->ing.jobs_tail = j;
-        pthread_cond_signal(&r->ing.has_job);
+        r->ing.njobs++;
+        if (r->ing.idle && r->ing.njobs >= WAKE_BATCH)
+            pthread_cond_signal(&r->ing.has_job);
         pthread_mutex_unlock(&r->ing.mu);
         r->outstanding++;
         r->outstanding_bytes += size;
@@ -1157,8 +1292,7 @@ int probity_ingest(struct probity_store *st, const char *const *paths, size_t n,
     }
     for (; started < jobs; started++) {
         workers[started].ing = &r.ing;
-        if (pb_segmenter_new(&workers[started].sg) || pb__textz_new(&workers[started].z)) {
-            pb_segmenter_free(workers[started].sg);
+        if (pb_segmenter_new(&workers[started].sg)) {
             rc = pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
             goto out;
         }
@@ -1171,13 +1305,13 @@ int probity_ingest(struct probity_store *st, const char *const *paths, size_t n,
         }
     }
     for (size_t i = 0; i < walk.n && !rc; i++) {
-        if ((rc = handle_file(&r, &walk.v[i], 4 + 16L * started, err)))
+        if ((rc = handle_file(&r, &walk.v[i], IN_FLIGHT(started), err)))
             break;
-        while ((rc = take_result(&r, 0, err)) == 1)
-            ;
+        if (r.ing.nresults >= WAKE_BATCH && (rc = take_results(&r, 0, err)) > 0)
+            rc = 0;
     }
     while (!rc && r.outstanding > 0)
-        if ((rc = take_result(&r, 1, err)) == 1)
+        if ((rc = take_results(&r, r.outstanding, err)) > 0)
             rc = 0;
     if (!rc)
         rc = tx_maybe_commit(&r, 1, err);
@@ -1190,6 +1324,7 @@ out:
     while (rc && r.ing.jobs) {
         struct job *j = r.ing.jobs;
         r.ing.jobs = j->next;
+        free(j->mem);
         free(j);
     }
     r.ing.jobs_tail = NULL;
@@ -1199,9 +1334,7 @@ out:
         pthread_join(threads[i], NULL);
     for (int i = 0; workers && i < jobs; i++) {
         pb_segmenter_free(workers[i].sg);
-        pb__textz_free(workers[i].z);
         pb_buf_release(&workers[i].toks);
-        pb_buf_release(&workers[i].packed);
     }
     while (r.ing.results) {
         struct job *j = r.ing.results;

@@ -5,6 +5,7 @@
  * very common words per language; when they are too rare to be sure, no guess is made.
  * Units are comparable across scripts: one Han, kana or Hangul character, or one word of
  * an alphabetic script, so that a Chinese text quoting English names stays Chinese. */
+#include <pthread.h>
 #include <string.h>
 #include "docs/extract_int.h"
 
@@ -54,65 +55,143 @@ static enum script script_of(uint32_t c)
     return S_NONE;
 }
 
-static void end_word(struct pb__lang *l)
+/* The stop words in one open-addressing table, each packed into the 8 bytes of a key (all
+ * are shorter) with how often each language lists it: a word read costs one look-up, not a
+ * comparison with every list. Built once, read-only afterwards. */
+#define STOP_SLOTS 256
+struct stop_slot {
+    uint64_t key;                 /* 0: empty */
+    unsigned char count[6];
+};
+static struct stop_slot stop_tab[STOP_SLOTS];
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+/* A word of up to 8 bytes as one number, the same on any byte order. */
+static uint64_t word_key(const char *w, size_t n)
 {
-    /* stop words are short: compare only short words, and the first byte before the rest */
-    if (l->wlen && l->wlen <= 8) {
-        l->word[l->wlen] = 0;
-        for (int k = 0; k < 6; k++)
-            for (int w = 0; w < 20; w++)
-                if (stopwords[k][w][0] == l->word[0] && strcmp(l->word, stopwords[k][w]) == 0)
-                    l->stop[k]++;
+    uint64_t key = 0;
+    for (size_t i = 0; i < n; i++)
+        key |= (uint64_t)(unsigned char)w[i] << (8 * i);
+    return key;
+}
+
+static size_t stop_slot_of(uint64_t key)
+{
+    return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 56) % STOP_SLOTS;
+}
+
+static void stop_build(void)
+{
+    for (int k = 0; k < 6; k++)
+        for (int w = 0; w < 20; w++) {
+            uint64_t key = word_key(stopwords[k][w], strlen(stopwords[k][w]));
+            size_t i;
+            for (i = stop_slot_of(key); stop_tab[i].key && stop_tab[i].key != key; i = (i + 1) % STOP_SLOTS)
+                ;
+            stop_tab[i].key = key;
+            stop_tab[i].count[k]++;
+        }
+}
+
+static void end_word(struct pb__lang *l, const char *word, size_t wlen)
+{
+    /* stop words are short: only words of 8 bytes or less can be one */
+    if (wlen && wlen <= 8) {
+        uint64_t key = word_key(word, wlen);
+        for (size_t i = stop_slot_of(key); stop_tab[i].key; i = (i + 1) % STOP_SLOTS)
+            if (stop_tab[i].key == key) {
+                for (int k = 0; k < 6; k++)
+                    l->stop[k] += stop_tab[i].count[k];
+                break;
+            }
     }
-    l->wlen = 0;
+}
+
+static int ascii_letter(uint32_t c)
+{
+    return (c | 32) >= 'a' && (c | 32) <= 'z';
+}
+
+/* A run of one script ends: count it (a Latin word also against the stop words). */
+static void close_run(struct pb__lang *l, enum script run, const char *word, size_t wlen)
+{
+    switch (run) {
+    case S_LATIN:
+        l->latin_words++;
+        end_word(l, word, wlen);
+        break;
+    case S_CYR: l->cyrillic++; break;
+    case S_ARAB: l->arabic++; break;
+    case S_GREEK: l->greek++; break;
+    case S_HEB: l->hebrew++; break;
+    case S_DEVA: l->devanagari++; break;
+    default: break;
+    }
 }
 
 void pb__lang_feed(struct pb__lang *l, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
     enum script run = S_NONE;
-    size_t i = 0;
+    size_t i = 0, wlen = 0;   /* the Latin word being read: only one of 8 bytes or less is kept */
+    char word[24];
     if (l->seen >= LANG_SAMPLE)
         return;
+    pthread_once(&stop_once, stop_build);
     l->seen += n;
-    l->wlen = 0;
     while (i < n) {
         uint32_t c = s[i];
         enum script sc;
         size_t k = 1;
+        if (c < 0x80) {   /* most text is ASCII, read a run at a time */
+            size_t e = i + 1;
+            if (!ascii_letter(c)) {   /* no script: it ends the run */
+                if (run != S_NONE)
+                    close_run(l, run, word, wlen);
+                run = S_NONE;
+                wlen = 0;
+                while (e < n && s[e] < 0x80 && !ascii_letter(s[e]))
+                    e++;
+                i = e;
+                continue;
+            }
+            if (run != S_LATIN) {
+                if (run != S_NONE)
+                    close_run(l, run, word, wlen);
+                run = S_LATIN;
+                wlen = 0;
+            }
+            while (e < n && s[e] < 0x80 && ascii_letter(s[e]))
+                e++;
+            if (wlen + (e - i) <= 8) {
+                for (; i < e; i++)
+                    word[wlen++] = (char)(s[i] | 32);
+            } else {
+                wlen = sizeof(word);   /* too long for a stop word */
+            }
+            i = e;
+            continue;
+        }
         if (c >= 0xF0 && i + 3 < n)
             c = (c & 7) << 18 | (s[i + 1] & 0x3Fu) << 12 | (s[i + 2] & 0x3Fu) << 6 | (s[i + 3] & 0x3Fu), k = 4;
         else if (c >= 0xE0 && i + 2 < n)
             c = (c & 15) << 12 | (s[i + 1] & 0x3Fu) << 6 | (s[i + 2] & 0x3Fu), k = 3;
         else if (c >= 0xC0 && i + 1 < n)
             c = (c & 31) << 6 | (s[i + 1] & 0x3Fu), k = 2;
-        i += k;
         sc = script_of(c);
+        i += k;
         if (sc != run || sc == S_NONE) {
-            if (run == S_LATIN) {
-                l->latin_words++;
-                end_word(l);
-            } else if (run == S_CYR)
-                l->cyrillic++;
-            else if (run == S_ARAB)
-                l->arabic++;
-            else if (run == S_GREEK)
-                l->greek++;
-            else if (run == S_HEB)
-                l->hebrew++;
-            else if (run == S_DEVA)
-                l->devanagari++;
+            close_run(l, run, word, wlen);
+            wlen = 0;
         }
         run = sc;
         switch (sc) {
         case S_LATIN:
-            if (l->wlen + k < sizeof(l->word)) {
-                for (size_t j = 0; j < k; j++) {
-                    unsigned char b = s[i - k + j];
-                    l->word[l->wlen++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
-                }
+            if (wlen + k < sizeof(word)) {
+                for (size_t j = 0; j < k; j++)
+                    word[wlen++] = (char)s[i - k + j];   /* not ASCII: no case to fold */
             } else
-                l->wlen = sizeof(l->word); /* too long for a stop word */
+                wlen = sizeof(word); /* too long for a stop word */
             break;
         case S_CYR:
             l->ukrainian += c == 0x456 || c == 0x457 || c == 0x454 || c == 0x491;
@@ -127,19 +206,7 @@ void pb__lang_feed(struct pb__lang *l, const char *str, size_t n)
         default: break;
         }
     }
-    if (run == S_LATIN) {
-        l->latin_words++;
-        end_word(l);
-    } else if (run == S_CYR)
-        l->cyrillic++;
-    else if (run == S_ARAB)
-        l->arabic++;
-    else if (run == S_GREEK)
-        l->greek++;
-    else if (run == S_HEB)
-        l->hebrew++;
-    else if (run == S_DEVA)
-        l->devanagari++;
+    close_run(l, run, word, wlen);
 }
 
 const char *pb__lang_guess(const struct pb__lang *l)

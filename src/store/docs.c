@@ -239,34 +239,188 @@ static void sql_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
     sqlite3_result_double(ctx, -score);
 }
 
-/* pb_text(x): the text of a chunk's text column, stored plain or packed (store/textz.h). */
+/* ---- chunk text in shared blocks ---- */
+
+/* The text of small chunks compresses badly alone (deflate needs context, and a fresh
+ * stream per chunk costs as much as the chunk), so the writer packs the text of
+ * consecutive chunks, whatever their documents, into blocks of about BLOCK_BYTES, each one
+ * row of text_block (packed as store/textz.h says, or plain TEXT when that does not pay).
+ * A chunk's text column then holds a reference to its bytes in a block: the text's length
+ * in bytes with the top bit set (4 bytes, little endian; a packed chunk's length never has
+ * it), then the block id and the byte offset as varints. Blocks are immutable once written. */
+#define BLOCK_BYTES 65536
+#define REF_MAX 24
+
+/* Blocks written by a transaction that was rolled back may come back with other text under
+ * the same ids: a rollback anywhere in the process makes every cached block stale. */
+static _Atomic unsigned long block_generation;
+
+static size_t put_uvarint(unsigned char *p, uint64_t v)
+{
+    size_t n = 0;
+    do {
+        p[n++] = (unsigned char)((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    return n;
+}
+
+static int get_uvarint(const unsigned char *p, size_t n, size_t *at, uint64_t *v)
+{
+    int shift = 0;
+    *v = 0;
+    while (*at < n && shift < 64) {
+        unsigned char c = p[(*at)++];
+        *v |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80))
+            return 0;
+        shift += 7;
+    }
+    return -1;
+}
+
+static size_t ref_make(unsigned char out[REF_MAX], size_t len, int64_t block, size_t off)
+{
+    size_t n = 4;
+    out[0] = (unsigned char)(len & 0xFF);
+    out[1] = (unsigned char)((len >> 8) & 0xFF);
+    out[2] = (unsigned char)((len >> 16) & 0xFF);
+    out[3] = (unsigned char)(((len >> 24) & 0x7F) | 0x80);
+    n += put_uvarint(out + n, (uint64_t)block);
+    n += put_uvarint(out + n, (uint64_t)off);
+    return n;
+}
+
+/* The connection's reader of chunk text, with the blocks it read last: a document's
+ * chunks are read in order and mostly share a block, and a search reads a few candidate
+ * passages per block it touches. A packed block is inflated only as far as it is read. */
+#define BLOCK_CACHE 4
+struct textfn {
+    struct pb_textz *z;
+    struct cached_block {
+        int64_t id;               /* 0: empty */
+        unsigned long generation, used;
+        struct pb_textz_part *part;   /* a packed block */
+        struct pb_buf plain;          /* or the text of a plain one */
+    } cache[BLOCK_CACHE];
+    unsigned long clock;
+};
+
+static void cached_clear(struct cached_block *c)
+{
+    pb__textz_part_free(c->part);
+    c->part = NULL;
+    pb_buf_reset(&c->plain);
+    c->id = 0;
+    c->used = 0;
+}
+
+/* Bytes [off, off + n) of block `id`, read or from the cache, into *s (borrowed). Returns 0,
+ * PROBITY_ENOTFOUND, PROBITY_EFORMAT or PROBITY_ENOMEM. */
+static int block_text(struct textfn *t, sqlite3 *db, int64_t id, size_t off, size_t n, const char **s)
+{
+    sqlite3_stmt *q = NULL;
+    struct cached_block *c = NULL, *lru = &t->cache[0];
+    unsigned long gen = block_generation;
+    int rc = PROBITY_ENOTFOUND;
+    for (int i = 0; i < BLOCK_CACHE && !c; i++) {
+        if (t->cache[i].id == id && t->cache[i].generation == gen)
+            c = &t->cache[i];
+        else if (t->cache[i].used < lru->used)
+            lru = &t->cache[i];   /* the least recently used goes */
+    }
+    if (!c) {
+        c = lru;
+        cached_clear(c);
+        if (sqlite3_prepare_v2(db, "SELECT data FROM text_block WHERE id = ?1", -1, &q, NULL) != SQLITE_OK)
+            return PROBITY_ENOTFOUND;
+        sqlite3_bind_int64(q, 1, id);
+        if (sqlite3_step(q) == SQLITE_ROW) {
+            if (sqlite3_column_type(q, 0) == SQLITE_BLOB) {
+                rc = pb__textz_part_open(&c->part, sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0));
+            } else {
+                const unsigned char *v = sqlite3_column_text(q, 0);
+                rc = pb_buf_add(&c->plain, v ? (const char *)v : "", (size_t)sqlite3_column_bytes(q, 0));
+            }
+        }
+        sqlite3_finalize(q);
+        if (rc) {
+            cached_clear(c);
+            return rc;
+        }
+        c->id = id;
+        c->generation = gen;
+    }
+    c->used = ++t->clock;
+    if (c->part)
+        return pb__textz_part_get(c->part, off, n, s);
+    if (off > c->plain.len || n > c->plain.len - off)
+        return PROBITY_EFORMAT;
+    *s = c->plain.s + off;
+    return 0;
+}
+
+/* pb_text(x): the text of a chunk's text column, stored plain, packed (store/textz.h) or
+ * in a block. */
 static void sql_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-    struct pb_textz *z = sqlite3_user_data(ctx);
-    struct pb_buf b = PB_BUF_INIT;
+    struct textfn *t = sqlite3_user_data(ctx);
+    const unsigned char *b;
+    size_t n;
+    struct pb_buf out = PB_BUF_INIT;
     int rc;
     (void)argc;
     if (sqlite3_value_type(argv[0]) != SQLITE_BLOB) {
         sqlite3_result_value(ctx, argv[0]);
         return;
     }
-    rc = pb__textz_unpack(z, sqlite3_value_blob(argv[0]), (size_t)sqlite3_value_bytes(argv[0]), &b);
+    b = sqlite3_value_blob(argv[0]);
+    n = (size_t)sqlite3_value_bytes(argv[0]);
+    if (n >= 4 && (b[3] & 0x80)) {
+        size_t len = (size_t)b[0] | (size_t)b[1] << 8 | (size_t)b[2] << 16 | (size_t)(b[3] & 0x7F) << 24, at = 4;
+        uint64_t id, off;
+        if (get_uvarint(b, n, &at, &id) || get_uvarint(b, n, &at, &off) || at != n) {
+            sqlite3_result_error(ctx, "damaged chunk text reference", -1);
+            return;
+        }
+        const char *text = NULL;
+        rc = block_text(t, sqlite3_context_db_handle(ctx), (int64_t)id, (size_t)off, len, &text);
+        if (rc == PROBITY_ENOMEM) {
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+        if (rc) {
+            sqlite3_result_error(ctx, rc == PROBITY_ENOTFOUND ? "missing text block" : "damaged text block", -1);
+            return;
+        }
+        sqlite3_result_text64(ctx, text, len, SQLITE_TRANSIENT, SQLITE_UTF8);
+        return;
+    }
+    rc = pb__textz_unpack(t->z, b, n, &out);
     if (rc == PROBITY_ENOMEM) {
-        pb_buf_release(&b);
+        pb_buf_release(&out);
         sqlite3_result_error_nomem(ctx);
         return;
     }
     if (rc) {
-        pb_buf_release(&b);
+        pb_buf_release(&out);
         sqlite3_result_error(ctx, "damaged packed chunk text", -1);
         return;
     }
-    sqlite3_result_text64(ctx, b.s ? b.s : "", b.len, b.s ? free : SQLITE_STATIC, SQLITE_UTF8);
+    sqlite3_result_text64(ctx, out.s ? out.s : "", out.len, out.s ? free : SQLITE_STATIC, SQLITE_UTF8);
 }
 
-static void free_textz(void *p)
+static void free_textfn(void *p)
 {
-    pb__textz_free(p);
+    struct textfn *t = p;
+    if (t) {
+        pb__textz_free(t->z);
+        for (int i = 0; i < BLOCK_CACHE; i++) {
+            pb__textz_part_free(t->cache[i].part);
+            pb_buf_release(&t->cache[i].plain);
+        }
+        free(t);
+    }
 }
 
 int pb__docs_ready(struct probity_store *st, int write, struct probity_error *err)
@@ -279,16 +433,19 @@ int pb__docs_ready(struct probity_store *st, int write, struct probity_error *er
         return pb__err(err, PROBITY_ESTORE, pb__store_path(st), 0, 0, "this SQLite has no FTS5");
     if (api->xFindTokenizer(api, TOKENIZER, &ud, &tk) != SQLITE_OK) {
         fts5_tokenizer mine = {ftok_create, ftok_delete, ftok_tokenize};
-        struct pb_textz *z = NULL;
+        struct textfn *t;
         if (api->xCreateTokenizer(api, TOKENIZER, NULL, &mine, NULL) != SQLITE_OK)
             return dberr(db, err, "register tokenizer");
         if (api->xCreateFunction(api, "pb_rank", NULL, sql_rank, NULL) != SQLITE_OK)
             return dberr(db, err, "register pb_rank");
         /* the functions go with the tokenizer: all once per connection */
-        if (pb__textz_new(&z))
+        if (!(t = calloc(1, sizeof(*t))) || pb__textz_new(&t->z)) {
+            free(t);
             return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
-        if (sqlite3_create_function_v2(db, "pb_text", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, z, sql_text, NULL,
-                                       NULL, free_textz) != SQLITE_OK)
+        }
+        /* on failure SQLite calls free_textfn itself */
+        if (sqlite3_create_function_v2(db, "pb_text", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, t, sql_text, NULL,
+                                       NULL, free_textfn) != SQLITE_OK)
             return dberr(db, err, "register pb_text");
     }
     if (!write)
@@ -309,7 +466,8 @@ int pb__docs_ready(struct probity_store *st, int write, struct probity_error *er
 enum {
     W_STATE, W_AT, W_INS_DOC, W_UPD_DOC, W_DEL_CHUNKS, W_DEL_PAGES, W_DEL_META, W_INS_CHUNK, W_INS_FTS,
     W_INS_PAGE, W_INS_META, W_MEMBER, W_DEL_ISSUE, W_INS_ISSUE, W_COLL, W_VERSION, W_MEMBERS_OF,
-    W_DEACTIVATE, W_FTS_OUT, W_ACTIVATE, W_FTS_IN, W_DEL_CHILD_MEMBERS, W_CHILDREN, W_N
+    W_DEACTIVATE, W_FTS_OUT, W_ACTIVATE, W_FTS_IN, W_DEL_CHILD_MEMBERS, W_CHILDREN, W_INS_BLOCK, W_NEXT_BLOCK,
+    W_ANY_ISSUE, W_N
 };
 
 static const char *const wsql[W_N] = {
@@ -346,6 +504,9 @@ static const char *const wsql[W_N] = {
     [W_DEL_CHILD_MEMBERS] = "DELETE FROM member WHERE collection = ?1 AND substr(path, 1, ?3) = ?2"
                             " AND doc IN (SELECT n FROM document WHERE parent = ?4)",
     [W_CHILDREN] = "SELECT id FROM document WHERE parent = ?1",
+    [W_INS_BLOCK] = "INSERT INTO text_block(id, data) VALUES(?1, ?2)",
+    [W_NEXT_BLOCK] = "SELECT COALESCE(max(id), 0) + 1 FROM text_block",
+    [W_ANY_ISSUE] = "SELECT EXISTS(SELECT 1 FROM ingest_issue)",
 };
 
 struct pb_docw {
@@ -354,6 +515,12 @@ struct pb_docw {
     sqlite3_stmt *s[W_N];
     struct pb_textz *z;
     struct pb_buf packed;
+    struct pb_buf blk;              /* the text of the block being filled */
+    int64_t blk_id, next_blk;       /* its id; the next id to give (never reused by this writer) */
+    /* known inside the current transaction: the collection added last, whether ingest_issue
+     * has rows (-1: not looked up yet) */
+    struct pb_buf coll;
+    int issues;
 };
 
 int pb__docw_open(struct probity_store *st, struct pb_docw **out, struct probity_error *err)
@@ -367,6 +534,7 @@ int pb__docw_open(struct probity_store *st, struct pb_docw **out, struct probity
         return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
     w->st = st;
     w->db = pb__store_db(st);
+    w->issues = -1;
     if (pb__textz_new(&w->z)) {
         pb__docw_close(w);
         return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
@@ -389,18 +557,57 @@ void pb__docw_close(struct pb_docw *w)
         sqlite3_finalize(w->s[i]);
     pb__textz_free(w->z);
     pb_buf_release(&w->packed);
+    pb_buf_release(&w->blk);
+    pb_buf_release(&w->coll);
     free(w);
+}
+
+/* Write the block being filled (before anything reads chunk text, and before a commit). */
+static int block_flush(struct pb_docw *w, struct probity_error *err)
+{
+    sqlite3_stmt *s = w->s[W_INS_BLOCK];
+    int rc;
+    if (!w->blk.len)
+        return 0;
+    if ((rc = pb__textz_pack(w->z, w->blk.s, w->blk.len, &w->packed)) < 0)
+        return pb__err(err, rc, NULL, 0, 0, "out of memory");
+    sqlite3_bind_int64(s, 1, w->blk_id);
+    if (rc == 1)
+        sqlite3_bind_blob64(s, 2, w->packed.s, w->packed.len, SQLITE_STATIC);
+    else
+        sqlite3_bind_text64(s, 2, w->blk.s, w->blk.len, SQLITE_STATIC, SQLITE_UTF8);
+    rc = step_done(w->db, s, err, "insert text block");
+    pb_buf_reset(&w->blk);
+    return rc;
 }
 
 int pb__docw_begin(struct pb_docw *w, struct probity_error *err)
 {
+    sqlite3_stmt *s = w->s[W_NEXT_BLOCK];
+    int64_t next = 1;
     if (sqlite3_exec(w->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return dberr(w->db, err, "begin");
+    /* block ids are taken under the write lock: another writer may have used some */
+    if (sqlite3_step(s) == SQLITE_ROW)
+        next = sqlite3_column_int64(s, 0);
+    if (sqlite3_reset(s) != SQLITE_OK) {
+        int rc = dberr(w->db, err, "next text block");
+        sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    if (next > w->next_blk)
+        w->next_blk = next;
+    pb_buf_reset(&w->blk);
+    pb_buf_reset(&w->coll);
+    w->issues = -1;
     return 0;
 }
 
 int pb__docw_commit(struct pb_docw *w, struct probity_error *err)
 {
+    int rc;
+    if ((rc = block_flush(w, err)))
+        return rc;
     if (sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         return dberr(w->db, err, "commit");
     return 0;
@@ -408,8 +615,13 @@ int pb__docw_commit(struct pb_docw *w, struct probity_error *err)
 
 void pb__docw_rollback(struct pb_docw *w)
 {
-    if (!sqlite3_get_autocommit(w->db))
+    pb_buf_reset(&w->blk);
+    pb_buf_reset(&w->coll);
+    w->issues = -1;
+    if (!sqlite3_get_autocommit(w->db)) {
         sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+        block_generation++;
+    }
 }
 
 int pb__docw_state(struct pb_docw *w, const char *id, struct probity_error *err)
@@ -465,6 +677,10 @@ static int doc_info(struct pb_docw *w, const char *id, int *version, int *curren
 
 static int with_n(struct pb_docw *w, int which, int64_t n, struct probity_error *err)
 {
+    int rc;
+    /* these read chunk text: the block being filled must be there */
+    if ((which == W_FTS_OUT || which == W_FTS_IN) && (rc = block_flush(w, err)))
+        return rc;
     sqlite3_bind_int64(w->s[which], 1, n);
     return step_done(w->db, w->s[which], err, "update document");
 }
@@ -554,25 +770,50 @@ out:
     return rc;
 }
 
+/* Make sure the collection exists. Inside a transaction a collection added once is known
+ * to be there until it ends: a run of a thousand files adds it once, not per file. */
+static int note_collection(struct pb_docw *w, const char *collection, struct probity_error *err)
+{
+    char now[32];
+    int rc, in_tx = !sqlite3_get_autocommit(w->db);
+    if (in_tx && w->coll.s && strcmp(w->coll.s, collection) == 0)
+        return 0;
+    pb_now_iso(now);
+    sqlite3_bind_text(w->s[W_COLL], 1, collection, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->s[W_COLL], 2, now, -1, SQLITE_STATIC);
+    if ((rc = step_done(w->db, w->s[W_COLL], err, "add collection")))
+        return rc;
+    pb_buf_reset(&w->coll);
+    if (in_tx && pb_buf_adds(&w->coll, collection))
+        pb_buf_reset(&w->coll);
+    return 0;
+}
+
 /* Point (collection, path) at id, and note the collection. */
 static int set_member(struct pb_docw *w, const char *collection, const char *path, const char *id,
                       struct probity_error *err)
 {
-    char now[32];
-    int rc;
-    pb_now_iso(now);
+    int rc, in_tx = !sqlite3_get_autocommit(w->db);
     sqlite3_bind_text(w->s[W_MEMBER], 1, collection, -1, SQLITE_STATIC);
     sqlite3_bind_text(w->s[W_MEMBER], 2, path, -1, SQLITE_STATIC);
     sqlite3_bind_text(w->s[W_MEMBER], 3, id, -1, SQLITE_STATIC);
     if ((rc = step_done(w->db, w->s[W_MEMBER], err, "add path")))
         return rc;
-    sqlite3_bind_text(w->s[W_DEL_ISSUE], 1, collection, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w->s[W_DEL_ISSUE], 2, path, -1, SQLITE_STATIC);
-    if ((rc = step_done(w->db, w->s[W_DEL_ISSUE], err, "clear issue")))
-        return rc;
-    sqlite3_bind_text(w->s[W_COLL], 1, collection, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w->s[W_COLL], 2, now, -1, SQLITE_STATIC);
-    return step_done(w->db, w->s[W_COLL], err, "add collection");
+    /* an issue to clear can only be there when the table has rows: inside a transaction,
+     * that is looked up once (nobody else writes meanwhile) */
+    if (!in_tx || w->issues < 0) {
+        sqlite3_stmt *q = w->s[W_ANY_ISSUE];
+        int r = sqlite3_step(q);
+        w->issues = r == SQLITE_ROW ? sqlite3_column_int(q, 0) != 0 : 1;
+        sqlite3_reset(q);
+    }
+    if (w->issues || !in_tx) {
+        sqlite3_bind_text(w->s[W_DEL_ISSUE], 1, collection, -1, SQLITE_STATIC);
+        sqlite3_bind_text(w->s[W_DEL_ISSUE], 2, path, -1, SQLITE_STATIC);
+        if ((rc = step_done(w->db, w->s[W_DEL_ISSUE], err, "clear issue")))
+            return rc;
+    }
+    return note_collection(w, collection, err);
 }
 
 int pb__docw_link(struct pb_docw *w, const char *collection, const char *path, const char *id, int *version,
@@ -677,28 +918,29 @@ int pb__docw_put(struct pb_docw *w, const struct pb_docrec *r, int64_t *n, int *
 }
 
 int pb__docw_chunk(struct pb_docw *w, int64_t n, int seq, int page, int64_t start, int64_t end, const char *lang,
-                   const char *text, size_t len, const void *packed, size_t plen, const void *toks, size_t tlen,
-                   struct probity_error *err)
+                   const char *text, size_t len, const void *toks, size_t tlen, struct probity_error *err)
 {
     sqlite3_stmt *s = w->s[W_INS_CHUNK], *f = w->s[W_INS_FTS];
     struct pretok pre = {text, len, toks, tlen};
+    unsigned char ref[REF_MAX];
+    size_t off;
     int rc;
+    if (len > 0x7FFFFFFF)
+        return pb__err(err, PROBITY_EINVAL, NULL, 0, 0, "chunk too long");
+    if (w->blk.len && w->blk.len + len > BLOCK_BYTES && (rc = block_flush(w, err)))
+        return rc;
+    if (!w->blk.len)
+        w->blk_id = w->next_blk++;
+    off = w->blk.len;
+    if (pb_buf_add(&w->blk, text, len))
+        return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
     sqlite3_bind_int64(s, 1, n);
     sqlite3_bind_int(s, 2, seq);
     sqlite3_bind_int(s, 3, page);
     sqlite3_bind_int64(s, 4, start);
     sqlite3_bind_int64(s, 5, end);
     bind_str(s, 6, lang && *lang ? lang : NULL);
-    if (!packed) {
-        if ((rc = pb__textz_pack(w->z, text, len, &w->packed)) < 0)
-            return pb__err(err, rc, NULL, 0, 0, "out of memory");
-        packed = rc == 1 ? w->packed.s : NULL;
-        plen = rc == 1 ? w->packed.len : 0;
-    }
-    if (packed && plen)
-        sqlite3_bind_blob64(s, 7, packed, plen, SQLITE_STATIC);
-    else
-        sqlite3_bind_text64(s, 7, text, len, SQLITE_STATIC, SQLITE_UTF8);
+    sqlite3_bind_blob(s, 7, ref, (int)ref_make(ref, len, w->blk_id, off), SQLITE_STATIC);
     if ((rc = step_done(w->db, s, err, "insert chunk")))
         return rc;
     sqlite3_bind_int64(f, 1, sqlite3_last_insert_rowid(w->db));
@@ -706,6 +948,9 @@ int pb__docw_chunk(struct pb_docw *w, int64_t n, int seq, int page, int64_t star
     pending = toks ? &pre : NULL;
     rc = step_done(w->db, f, err, "index chunk");
     pending = NULL;
+    /* outside a transaction nothing waits for a commit: the block goes now */
+    if (!rc && sqlite3_get_autocommit(w->db))
+        rc = block_flush(w, err);
     return rc;
 }
 
@@ -741,9 +986,8 @@ int pb__docw_issue(struct pb_docw *w, const char *collection, const char *path, 
     sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
     if ((rc = step_done(w->db, s, err, "record issue")))
         return rc;
-    sqlite3_bind_text(w->s[W_COLL], 1, collection, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w->s[W_COLL], 2, now, -1, SQLITE_STATIC);
-    return step_done(w->db, w->s[W_COLL], err, "add collection");
+    w->issues = 1;
+    return note_collection(w, collection, err);
 }
 
 /* ---- full-text candidates ---- */

@@ -45,13 +45,13 @@ struct pb_docrec {
 int pb__docw_put(struct pb_docw *w, const struct pb_docrec *r, int64_t *n, int *version,
                  struct probity_error *err);
 /* A chunk of a stored document's text: text[0..len) spans code points [start, end).
- * `packed` is the text already packed by pb__textz_pack (NULL: packed here, or stored
- * plain when plen is 0 and packed is not NULL); `toks` its tokens already encoded by
- * pb_segment_encode with PB_SEG_WORDS (NULL: tokenised here). Both let ingestion do that
- * work in its worker threads. */
+ * `toks` is its tokens already encoded by pb_segment_encode with PB_SEG_WORDS (NULL:
+ * tokenised here), which lets ingestion do that work in its worker threads. The text is
+ * stored packed with that of the chunks around it (store/docs.c); the block being filled
+ * is written before a commit and before anything reads chunk text. */
 int pb__docw_chunk(struct pb_docw *w, int64_t n, int seq, int page, int64_t start, int64_t end,
-                   const char *lang, const char *text, size_t len, const void *packed, size_t plen,
-                   const void *toks, size_t tlen, struct probity_error *err);
+                   const char *lang, const char *text, size_t len, const void *toks, size_t tlen,
+                   struct probity_error *err);
 int pb__docw_page(struct pb_docw *w, int64_t n, int page, int64_t start, int64_t end, struct probity_error *err);
 int pb__docw_meta(struct pb_docw *w, int64_t n, const char *key, const char *value, struct probity_error *err);
 /* Make an already stored document the one at (collection, path). Its version goes to *version. */

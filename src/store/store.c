@@ -115,6 +115,9 @@ static const char *const migrations[] = {
     "  JOIN entity e ON e.version = k.version AND e.id = k.entity;"
     "DROP TABLE name_key;"
     "ALTER TABLE name_key4 RENAME TO name_key;",
+    /* 5: the text of chunks packed together in blocks (src/store/docs.c); a chunk's text
+     * column may refer to one, which an older probity could not read. */
+    "CREATE TABLE text_block(id INTEGER PRIMARY KEY, data NOT NULL);",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -1,7 +1,7 @@
-/* Chunk text stored deflated. A chunk's text column holds either the text itself (TEXT)
- * or, when that is smaller, a BLOB: the text's length in bytes (4 bytes, little endian)
- * followed by its raw deflate stream. The SQL function pb_text(x) gives the text back
- * in both cases; every read of chunk text goes through it. */
+/* Text stored deflated: a BLOB holding the text's length in bytes (4 bytes, little endian)
+ * followed by its raw deflate stream. Chunk text is packed so in blocks of many chunks
+ * (src/store/docs.c; stores written before packed chunks one by one); the SQL function
+ * pb_text(x) gives a chunk's text back whatever its form, and every read goes through it. */
 #ifndef PB_STORE_TEXTZ_H
 #define PB_STORE_TEXTZ_H
 #include <stddef.h>
@@ -20,5 +20,18 @@ int pb__textz_pack(struct pb_textz *z, const char *s, size_t n, struct pb_buf *o
 /* Inflate a packed blob into out (reset first, NUL-terminated). Returns 0, or
  * PROBITY_EFORMAT for a damaged blob, or PROBITY_ENOMEM. */
 int pb__textz_unpack(struct pb_textz *z, const void *blob, size_t n, struct pb_buf *out);
+
+/* A packed text inflated only as far as it is read: reading a passage near the start of a
+ * block costs a fraction of inflating all of it, and the rest is inflated when asked for.
+ * One thread at a time. */
+struct pb_textz_part;
+
+/* Start reading a packed blob (copied). Returns 0, PROBITY_EFORMAT or PROBITY_ENOMEM. */
+int pb__textz_part_open(struct pb_textz_part **out, const void *blob, size_t n);
+/* text[off..off+n) of the whole text, inflating what is missing, into *s (borrowed until the
+ * next call). Returns 0, PROBITY_EFORMAT (beyond the end, or a damaged blob) or
+ * PROBITY_ENOMEM. */
+int pb__textz_part_get(struct pb_textz_part *p, size_t off, size_t n, const char **s);
+void pb__textz_part_free(struct pb_textz_part *p);
 
 #endif

@@ -76,11 +76,9 @@ static void han_load(void)
     qsort(han_tab, han_n, sizeof(*han_tab), han_cmp);
 }
 
-unsigned pb_han_simplified(unsigned cp)
+static unsigned han_search(unsigned cp)
 {
-    size_t lo = 0, hi;
-    pthread_once(&han_once, han_load);
-    hi = han_n;
+    size_t lo = 0, hi = han_n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (han_tab[mid].from == cp)
@@ -91,6 +89,30 @@ unsigned pb_han_simplified(unsigned cp)
             hi = mid;
     }
     return cp;
+}
+
+/* The characters of the Basic Multilingual Plane, where nearly all Chinese text is, are
+ * looked up in a direct table (0: no simplified form) made from the search above; a
+ * document has a look-up per Han character. */
+static uint32_t *han_bmp;
+static pthread_once_t han_bmp_once = PTHREAD_ONCE_INIT;
+
+static void han_bmp_build(void)
+{
+    pthread_once(&han_once, han_load);
+    if (!(han_bmp = calloc(0x10000, sizeof(*han_bmp))))
+        return;
+    for (size_t i = 0; i < han_n; i++)
+        if (han_tab[i].from < 0x10000)
+            han_bmp[han_tab[i].from] = han_search(han_tab[i].from);
+}
+
+unsigned pb_han_simplified(unsigned cp)
+{
+    pthread_once(&han_bmp_once, han_bmp_build);
+    if (cp < 0x10000 && han_bmp)
+        return han_bmp[cp] ? han_bmp[cp] : cp;
+    return han_search(cp);
 }
 
 /* ---- character classes ---- */
@@ -609,17 +631,6 @@ int pb_segment(struct pb_segmenter *sg, const char *text, size_t len, int flags,
 
 /* ---- encoded token streams ---- */
 
-static int put_varint(struct pb_buf *b, uint64_t v)
-{
-    char tmp[10];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
-        v >>= 7;
-    } while (v);
-    return pb_buf_add(b, tmp, n);
-}
-
 static int get_varint(const unsigned char *p, size_t n, size_t *at, uint64_t *v)
 {
     int shift = 0;
@@ -639,15 +650,34 @@ struct enc {
     size_t last;
 };
 
-/* flags, start as a delta from the previous start, length in the input, normalised text */
+static size_t varint_at(char *p, uint64_t v)
+{
+    size_t n = 0;
+    do {
+        p[n++] = (char)((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    return n;
+}
+
+/* flags, start as a delta from the previous start, length in the input, normalised text;
+ * written in place, since a document has a token every few bytes */
 static int enc_token(void *ctx, const struct pb_token *t)
 {
     struct enc *e = ctx;
-    int rc;
-    if ((rc = pb_buf_addc(e->out, (char)t->flags)) || (rc = put_varint(e->out, t->start - e->last)) ||
-        (rc = put_varint(e->out, t->end - t->start)) || (rc = put_varint(e->out, t->len)) ||
-        (rc = pb_buf_add(e->out, t->norm, t->len)))
-        return rc;
+    struct pb_buf *b = e->out;
+    char *p;
+    if (pb_buf_grow(b, 1 + 3 * 10 + t->len))
+        return PROBITY_ENOMEM;
+    p = b->s + b->len;
+    *p++ = (char)t->flags;
+    p += varint_at(p, t->start - e->last);
+    p += varint_at(p, t->end - t->start);
+    p += varint_at(p, t->len);
+    memcpy(p, t->norm, t->len);
+    p += t->len;
+    *p = 0;
+    b->len = (size_t)(p - b->s);
     e->last = t->start;
     return 0;
 }
@@ -786,21 +816,63 @@ static const struct stopword stopwords[] = {
 };
 #undef B
 
+/* The stop words in an open-addressing table, keyed by their bytes packed into 8 (all are
+ * shorter than a word the count looks at): one probe per word read. Built once. */
+#define STOP_SLOTS 256
+static struct {
+    uint64_t key;                 /* 0: empty */
+    unsigned langs;
+} stop_tab[STOP_SLOTS];
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+/* A word of up to 8 bytes as one number, the same on any byte order. */
+static uint64_t word_key(const char *w, size_t n)
+{
+    uint64_t key = 0;
+    for (size_t i = 0; i < n; i++)
+        key |= (uint64_t)(unsigned char)w[i] << (8 * i);
+    return key;
+}
+
+static size_t stop_slot(uint64_t key)
+{
+    return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 56) % STOP_SLOTS;
+}
+
 static int stop_cmp(const void *key, const void *elem)
 {
     return strcmp(key, ((const struct stopword *)elem)->w);
 }
 
-static void stop_word(struct pb_lang_count *c, const char *w)
+static void stop_build(void)
 {
-    const struct stopword *sw = bsearch(w, stopwords, sizeof(stopwords) / sizeof(stopwords[0]),
-                                        sizeof(stopwords[0]), stop_cmp);
-    if (!sw)
-        return;
-    for (int l = 0; l < L_N; l++)
-        if (sw->langs & (1u << l))
-            c->score[l] += 1;
-    c->score[S_HITS] += 1;
+    for (size_t k = 0; k < sizeof(stopwords) / sizeof(stopwords[0]); k++) {
+        uint64_t key = word_key(stopwords[k].w, strlen(stopwords[k].w));
+        size_t i;
+        /* exactly the words a binary search of the list finds: a few are out of order, and
+         * counting them would change the languages of stored documents */
+        if (bsearch(stopwords[k].w, stopwords, sizeof(stopwords) / sizeof(stopwords[0]), sizeof(stopwords[0]),
+                    stop_cmp) != &stopwords[k])
+            continue;
+        for (i = stop_slot(key); stop_tab[i].key && stop_tab[i].key != key; i = (i + 1) % STOP_SLOTS)
+            ;
+        stop_tab[i].key = key;
+        stop_tab[i].langs = stopwords[k].langs;
+    }
+}
+
+/* w[0..n), n < 8, lower case */
+static void stop_word(struct pb_lang_count *c, const char *w, size_t n)
+{
+    uint64_t key = word_key(w, n);
+    for (size_t i = stop_slot(key); stop_tab[i].key; i = (i + 1) % STOP_SLOTS)
+        if (stop_tab[i].key == key) {
+            for (int l = 0; l < L_N; l++)
+                if (stop_tab[i].langs & (1u << l))
+                    c->score[l] += 1;
+            c->score[S_HITS] += 1;
+            return;
+        }
 }
 
 void pb_lang_count_add(struct pb_lang_count *c, const char *s, size_t n)
@@ -808,23 +880,34 @@ void pb_lang_count_add(struct pb_lang_count *c, const char *s, size_t n)
     char word[8];
     size_t wl = 0;
     int32_t i = 0, len = n > 2048 ? 2048 : (int32_t)n;   /* a sample is enough */
+    long latin = 0;   /* letters, counted here and added once: the same sum, without a store per letter */
+    pthread_once(&stop_once, stop_build);
     while (i < len) {
         UChar32 ch;
         unsigned char b = (unsigned char)s[i];
         if (b < 0x80) {
-            i++;
             if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')) {
-                c->score[S_LATIN] += 1;
-                if (wl < sizeof(word) - 1)
-                    word[wl] = (char)(b | 0x20);
-                wl++;
+                /* the whole run of ASCII letters: only a word that stays short is kept */
+                int32_t e = i + 1;
+                while (e < len && (((unsigned char)s[e] | 0x20) >= 'a' && ((unsigned char)s[e] | 0x20) <= 'z'))
+                    e++;
+                latin += e - i;
+                if (wl + (size_t)(e - i) < sizeof(word))
+                    for (; i < e; i++)
+                        word[wl++] = (char)((unsigned char)s[i] | 0x20);
+                else
+                    wl += (size_t)(e - i);
+                i = e;
                 continue;
             }
-            if (wl && wl < sizeof(word)) {
-                word[wl] = 0;
-                stop_word(c, word);
-            }
+            i++;
+            if (wl && wl < sizeof(word))
+                stop_word(c, word, wl);
             wl = 0;
+            /* the ASCII that follows and is not a letter changes nothing */
+            while (i < len && (unsigned char)s[i] < 0x80 &&
+                   !(((unsigned char)s[i] | 0x20) >= 'a' && ((unsigned char)s[i] | 0x20) <= 'z'))
+                i++;
             continue;
         }
         U8_NEXT(s, i, len, ch);
@@ -832,7 +915,7 @@ void pb_lang_count_add(struct pb_lang_count *c, const char *s, size_t n)
             continue;
         if (ch < 0x250) {   /* accented Latin: part of the word, too rare to matter for stop words */
             if (u_isalpha(ch)) {
-                c->score[S_LATIN] += 1;
+                latin++;
                 wl = sizeof(word);
                 continue;
             }
@@ -865,16 +948,13 @@ void pb_lang_count_add(struct pb_lang_count *c, const char *s, size_t n)
         } else if (ch >= 0x0530 && ch <= 0x058F) {
             c->score[L_HY] += 1;
         }
-        if (wl && wl < sizeof(word)) {
-            word[wl] = 0;
-            stop_word(c, word);
-        }
+        if (wl && wl < sizeof(word))
+            stop_word(c, word, wl);
         wl = 0;
     }
-    if (wl && wl < sizeof(word) && (size_t)len == n) {
-        word[wl] = 0;
-        stop_word(c, word);
-    }
+    if (wl && wl < sizeof(word) && (size_t)len == n)
+        stop_word(c, word, wl);
+    c->score[S_LATIN] += (double)latin;
 }
 
 void pb_lang_count_result(const struct pb_lang_count *c, double share, char *out, size_t size)

@@ -10,6 +10,7 @@
 #include "core/core.h"
 #include "docs/query.h"
 #include "probity/docs.h"
+#include "store/textz.h"
 #include "text/segment.h"
 
 /* ---- tokens ---- */
@@ -478,11 +479,163 @@ static void test_store(const char *shared)
     CHECK_INT(system(path), 0);
 }
 
+/* ---- many small files ---- */
+
+/* The text of batch file i: a unique word, and every third one long enough to fill
+ * several chunks and span blocks. No final line end: the stored text is the file. */
+static void batch_text(int i, struct pb_buf *b)
+{
+    pb_buf_reset(b);
+    pb_buf_addf(b, "File %d names the marker alpha%d.", i, i);
+    for (int k = 0; i % 3 == 0 && k < 900; k++)
+        pb_buf_addf(b, "\nLine %d of file %d, filler about surveillance cameras and cloud contracts.", k, i);
+}
+
+static int batch_bad(int i) { return i % 50 == 7 || i % 50 == 23 || i % 50 == 41; }
+
+/* Files with bad ones among them (binary, empty, a truncated PDF): the batch goes on, every
+ * good file is stored and its text comes back exactly from the blocks it shares with the
+ * others, whatever the number of threads; and chunks stored plain or packed alone, as an
+ * earlier probity did, read the same. */
+static void test_batch(void)
+{
+    char dir[256], db[300], path[1400];
+    struct probity_store *st = NULL;
+    struct probity_error err;
+    struct probity_ingest_summary sum;
+    struct probity_ingest_opts o;
+    struct collect_hits h;
+    struct textbuf tb;
+    struct pb_buf want = PB_BUF_INIT;
+    const char *paths[1];
+    const int n = 300;
+    long problems = 0, seen = 0;
+    int good = 0;
+    snprintf(dir, sizeof(dir), "/tmp/probity-test-batch.%d", (int)getpid());
+    snprintf(db, sizeof(db), "%s.db", dir);
+    CHECK_INT(mkdir(dir, 0700), 0);
+    for (int i = 0; i < n; i++) {
+        /* bad files differ from each other: equal bytes would be one document */
+        if (i % 50 == 7) {
+            char bin[32];
+            int len = snprintf(bin, sizeof(bin), "\x7f" "ELF\2\1 binary %d", i);
+            snprintf(path, sizeof(path), "%s/f%03d.txt", dir, i);
+            write_file(path, bin, (size_t)len);
+        } else if (i % 50 == 23) {
+            snprintf(path, sizeof(path), "%s/f%03d.txt", dir, i);
+            write_file(path, "", 0);
+        } else if (i % 50 == 41) {
+            char pdf[64];
+            snprintf(path, sizeof(path), "%s/f%03d.pdf", dir, i);
+            write_file(path, pdf, (size_t)snprintf(pdf, sizeof(pdf), "%%PDF-1.4\n%d 0 obj\n<< /Type /Catalog", i));
+        } else {
+            snprintf(path, sizeof(path), "%s/f%03d.txt", dir, i);
+            batch_text(i, &want);
+            write_file(path, want.s, want.len);
+            good++;
+        }
+    }
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        probity_error_clear(&err);
+        CHECK_INT(probity_store_open(&st, db, &err), 0);
+        if (!st)
+            break;
+        memset(&o, 0, sizeof(o));
+        o.jobs = jobs;
+        paths[0] = dir;
+        CHECK_INT(probity_ingest(st, paths, 1, &o, &sum, &err), 0);
+        CHECK_INT(sum.files, n);
+        CHECK_INT(sum.ok, good);
+        CHECK_INT(sum.failed + sum.skipped, n - good);
+        for (int i = 0; i < n; i++) {
+            char q[32];
+            if (batch_bad(i))
+                continue;
+            snprintf(q, sizeof(q), "alpha%d", i);
+            CHECK_INT(search(st, q, &h), 1);
+            if (h.n != 1)
+                continue;
+            batch_text(i, &want);
+            memset(&tb, 0, sizeof(tb));
+            CHECK_INT(probity_doc_text(st, h.ids[0], 0, on_text, &tb, &err), 0);
+            CHECK(tb.b.len == want.len && memcmp(pb_buf_str(&tb.b), want.s, want.len) == 0);
+            pb_buf_release(&tb.b);
+        }
+        CHECK_INT(search(st, "binary", &h), 0);
+        problems = 0;
+        CHECK_INT(probity_docs_check(st, count_problems, &seen, &problems, &err), 0);
+        CHECK_INT(problems, 0);
+        probity_store_close(st);
+        st = NULL;
+        snprintf(path, sizeof(path), "rm -f '%s' '%s-wal' '%s-shm'", db, db, db);
+        CHECK_INT(system(path), 0);
+    }
+
+    /* one file's chunk stored plain, another's packed alone: the older formats */
+    paths[0] = dir;
+    CHECK_INT(probity_store_open(&st, db, &err), 0);
+    memset(&o, 0, sizeof(o));
+    CHECK_INT(probity_ingest(st, paths, 1, &o, &sum, &err), 0);
+    probity_store_close(st);
+    st = NULL;
+    {
+        sqlite3 *raw = NULL;
+        sqlite3_stmt *s = NULL;
+        struct pb_textz *z = NULL;
+        struct pb_buf packed = PB_BUF_INIT;
+        CHECK_INT(sqlite3_open(db, &raw), SQLITE_OK);
+        CHECK_INT(pb__textz_new(&z), 0);
+        batch_text(1, &want);
+        CHECK_INT(pb__textz_pack(z, want.s, want.len, &packed), 0);   /* too short to pack */
+        CHECK_INT(sqlite3_prepare_v2(raw, "UPDATE chunk SET text = ?1 WHERE doc = (SELECT n FROM document"
+                                          " WHERE path LIKE '%/f001.txt')", -1, &s, NULL), SQLITE_OK);
+        sqlite3_bind_text(s, 1, want.s, (int)want.len, SQLITE_STATIC);
+        CHECK_INT(sqlite3_step(s), SQLITE_DONE);
+        CHECK_INT(sqlite3_changes(raw), 1);
+        sqlite3_finalize(s);
+        /* a text other than the file's: it reads back, and the check sees that the index differs */
+        CHECK_INT(pb__textz_pack(z, "File 2 names the marker alpha2. File 2 names the marker alpha2. File 2 "
+                                    "names the marker alpha2. File 2 names the marker alpha2.", 127, &packed), 1);
+        CHECK_INT(sqlite3_prepare_v2(raw, "UPDATE chunk SET text = ?1 WHERE doc = (SELECT n FROM document"
+                                          " WHERE path LIKE '%/f002.txt')", -1, &s, NULL), SQLITE_OK);
+        sqlite3_bind_blob(s, 1, packed.s, (int)packed.len, SQLITE_STATIC);
+        CHECK_INT(sqlite3_step(s), SQLITE_DONE);
+        sqlite3_finalize(s);
+        pb_buf_release(&packed);
+        pb__textz_free(z);
+        sqlite3_close(raw);
+    }
+    CHECK_INT(probity_store_open(&st, db, &err), 0);
+    CHECK_INT(search(st, "alpha1", &h), 1);
+    if (h.n == 1) {
+        batch_text(1, &want);
+        memset(&tb, 0, sizeof(tb));
+        CHECK_INT(probity_doc_text(st, h.ids[0], 0, on_text, &tb, &err), 0);
+        CHECK_STR(pb_buf_str(&tb.b), want.s);
+        pb_buf_release(&tb.b);
+    }
+    CHECK_INT(search(st, "alpha2", &h), 1);
+    if (h.n == 1) {
+        char *quote = NULL;
+        CHECK_INT(probity_doc_quote(st, h.ids[0], 0, 31, &quote, NULL, &err), 0);
+        CHECK_STR(quote, "File 2 names the marker alpha2.");
+        free(quote);
+    }
+    problems = 0;
+    CHECK_INT(probity_docs_check(st, count_problems, &seen, &problems, &err), 0);
+    CHECK(problems >= 1);
+    probity_store_close(st);
+    pb_buf_release(&want);
+    snprintf(path, sizeof(path), "rm -rf '%s' '%s' '%s-wal' '%s-shm'", dir, db, db, db);
+    CHECK_INT(system(path), 0);
+}
+
 int main(void)
 {
     const char *shared = check_shared();
     test_tokens();
     test_query();
     test_store(shared);
+    test_batch();
     return check_done();
 }
