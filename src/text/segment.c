@@ -785,10 +785,10 @@ struct stopword {
     const char *w;
     unsigned langs;
 };
-/* Frequent function words, sorted for bsearch; one word may belong to several languages. */
+/* Frequent function words (alphabetical); one word may belong to several languages. */
 static const struct stopword stopwords[] = {
     {"a", B(L_ES) | B(L_PT) | B(L_IT)}, {"al", B(L_ES)}, {"also", B(L_EN)}, {"an", B(L_EN)},
-    {"and", B(L_EN)}, {"anche", B(L_IT)}, {"are", B(L_EN)}, {"as", B(L_EN)}, {"at", B(L_EN)},
+    {"anche", B(L_IT)}, {"and", B(L_EN)}, {"are", B(L_EN)}, {"as", B(L_EN)}, {"at", B(L_EN)},
     {"au", B(L_FR)}, {"auf", B(L_DE)}, {"aux", B(L_FR)}, {"avec", B(L_FR)}, {"be", B(L_EN)},
     {"been", B(L_EN)}, {"by", B(L_EN)}, {"ce", B(L_FR)}, {"che", B(L_IT)}, {"com", B(L_PT)},
     {"como", B(L_ES) | B(L_PT)}, {"con", B(L_ES) | B(L_IT)}, {"dans", B(L_FR)},
@@ -809,8 +809,8 @@ static const struct stopword stopwords[] = {
     {"pelo", B(L_PT)}, {"per", B(L_IT)}, {"por", B(L_ES) | B(L_PT)}, {"pour", B(L_FR)},
     {"qui", B(L_FR)}, {"se", B(L_ES) | B(L_PT) | B(L_IT)}, {"sich", B(L_DE)}, {"sono", B(L_IT)},
     {"sont", B(L_FR)}, {"su", B(L_ES)}, {"sur", B(L_FR)}, {"that", B(L_EN)}, {"the", B(L_EN)},
-    {"this", B(L_EN)}, {"to", B(L_EN)}, {"und", B(L_DE)}, {"una", B(L_ES) | B(L_IT)},
-    {"une", B(L_FR)}, {"uma", B(L_PT)}, {"van", B(L_NL)}, {"voor", B(L_NL)}, {"von", B(L_DE)},
+    {"this", B(L_EN)}, {"to", B(L_EN)}, {"uma", B(L_PT)}, {"una", B(L_ES) | B(L_IT)},
+    {"und", B(L_DE)}, {"une", B(L_FR)}, {"van", B(L_NL)}, {"von", B(L_DE)}, {"voor", B(L_NL)},
     {"was", B(L_EN)}, {"were", B(L_EN)}, {"which", B(L_EN)}, {"with", B(L_EN)}, {"wordt", B(L_NL)},
     {"y", B(L_ES)}, {"zijn", B(L_NL)}, {"zu", B(L_DE)},
 };
@@ -839,21 +839,11 @@ static size_t stop_slot(uint64_t key)
     return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 56) % STOP_SLOTS;
 }
 
-static int stop_cmp(const void *key, const void *elem)
-{
-    return strcmp(key, ((const struct stopword *)elem)->w);
-}
-
 static void stop_build(void)
 {
     for (size_t k = 0; k < sizeof(stopwords) / sizeof(stopwords[0]); k++) {
         uint64_t key = word_key(stopwords[k].w, strlen(stopwords[k].w));
         size_t i;
-        /* exactly the words a binary search of the list finds: a few are out of order, and
-         * counting them would change the languages of stored documents */
-        if (bsearch(stopwords[k].w, stopwords, sizeof(stopwords) / sizeof(stopwords[0]), sizeof(stopwords[0]),
-                    stop_cmp) != &stopwords[k])
-            continue;
         for (i = stop_slot(key); stop_tab[i].key && stop_tab[i].key != key; i = (i + 1) % STOP_SLOTS)
             ;
         stop_tab[i].key = key;
