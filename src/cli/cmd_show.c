@@ -52,11 +52,12 @@ static int print_ref(void *ctx, const struct probity_entity *e, const char *data
         return 0;
     }
     printf("\n  %s %s (%s)\n", e->schema, e->id, dataset);
-    /* for a link, show the other end's caption so the reader need not look it up */
-    const char *src = NULL, *tgt = NULL;
+    /* for a link, the other end's caption goes beside its id, so the reader need not look it up */
+    const char *src = NULL, *tgt = NULL, *end_prop = NULL, *end_id = NULL;
+    char end_caption[600] = "";
     if (probity_schema_is_edge(e->schema, &src, &tgt)) {
         const char *ends[2] = {src, tgt};
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < 2 && !end_prop; k++) {
             const char *other = ends[k] ? probity_entity_first(e, ends[k]) : NULL;
             if (other && strcmp(other, c->id) != 0) {
                 struct probity_entity o;
@@ -65,13 +66,21 @@ static int print_ref(void *ctx, const struct probity_entity *e, const char *data
                 if (probity_store_get(c->st, other, &o, NULL, 0, &err) == 0) {
                     const char *cap = probity_schema_caption_prop(o.schema);
                     const char *name = cap ? probity_entity_first(&o, cap) : NULL;
-                    printf("    %-18s %s: %s (%s)\n", ends[k], other, name ? name : "", o.schema);
+                    snprintf(end_caption, sizeof(end_caption), "%s (%s)", name ? name : "", o.schema);
+                    end_prop = ends[k];
+                    end_id = other;
                 }
                 probity_entity_release(&o);
             }
         }
     }
-    print_text(e, "    ");
+    for (size_t i = 0; i < e->nprops; i++) {
+        const struct probity_prop *p = &e->props[i];
+        if (end_prop && strcmp(p->prop, end_prop) == 0 && strcmp(p->value, end_id) == 0)
+            printf("    %-18s %s: %s\n", p->prop, p->value, end_caption);
+        else
+            printf("    %-18s %s\n", p->prop, p->value);
+    }
     return 0;
 }
 
