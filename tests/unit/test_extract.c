@@ -524,6 +524,38 @@ static void test_html_fixture(void)
         CHECK(has("Paragraph 39 of the procurement notice"));
         pb_buf_release(&page);
     }
+    /* a page read whole is parsed from memory, a larger one in pieces: the same text and
+     * metadata either way (the large one is the small one after a comment of 1.2 MB) */
+    {
+        const char small[] =
+            "<!DOCTYPE html><html lang=en><head><title>Two parsers</title><meta name=author content=\"A. B.\">"
+            "<style>p{color:red}</style></head><body><nav><a href=/>Home</a></nav><article><h1>Head &amp; "
+            "line</h1><p>One <b>bo</b>ld, caf&eacute; &#x4e2d;&#25991; <i>unclosed<p>Two&nbsp;&nbsp;spaces "
+            "<!-- note --> after <br>break<table><tr><td>c1<td>c2</table><pre>  keep\n   this</pre>"
+            "<script>var a = '<p>no</p>';</script><ul><li>i1<li>i2</ul><a href=\"x.html\">link</a></article>"
+            "<footer>foot</footer></body></html>\n";
+        struct pb_buf big = PB_BUF_INIT, text = PB_BUF_INIT, metas = PB_BUF_INIT;
+        CHECK_INT(extract_mem("small.html", small, sizeof(small) - 1, NULL, &err), 0);
+        pb_buf_add(&text, pb_buf_str(&D.text), D.text.len);
+        pb_buf_add(&metas, pb_buf_str(&D.meta), D.meta.len);
+        CHECK(has("Two spaces after"));
+        pb_buf_adds(&big, "<!--");
+        while (big.len < 1200000)
+            pb_buf_adds(&big, " a comment to make the page larger than one read ");
+        pb_buf_adds(&big, "-->");
+        pb_buf_adds(&big, small);
+        CHECK_INT(extract_mem("big.html", big.s, big.len, NULL, &err), 0);
+        CHECK_STR(pb_buf_str(&D.text), pb_buf_str(&text));
+        CHECK_STR(pb_buf_str(&D.meta), pb_buf_str(&metas));
+        pb_buf_release(&big);
+        pb_buf_release(&text);
+        pb_buf_release(&metas);
+    }
+    /* a page cut inside its mark-up: the fragment at the end is not text */
+    CHECK_INT(extract_mem("cut.html", "<p>text</p><", 12, NULL, &err), 0);
+    CHECK_STR(pb_buf_str(&D.text), "text");
+    CHECK_INT(extract_mem("cut.html", "<p>more text</p>&", 17, NULL, &err), 0);
+    CHECK_STR(pb_buf_str(&D.text), "more text");
     /* HTML that claims another charset in a <meta> and is in GBK */
     {
         const char head[] = "<html><head><meta charset=\"gbk\"><title>";
