@@ -1,8 +1,10 @@
 /* Bulk screening and pair comparison from files. Input is streamed in batches: the main
  * thread reads a batch of rows (CSV with a header, or JSON lines of flat objects or FtM
- * entities), worker threads screen its rows against the shared, read-only index and format
- * each row's output, and the main thread writes the batch in input order before reading
- * the next. Memory is bounded by the batch, never by the file. A malformed row is reported
+ * entities), it and the worker threads screen its rows against the shared, read-only index
+ * and format each row's output, and the main thread writes the batch in input order before
+ * reading the next. The workers live for the whole run: a thread keeps its name normaliser
+ * (ICU transliterators take milliseconds to open) and its screening caches from batch to
+ * batch. Memory is bounded by the batch, never by the file. A malformed row is reported
  * with its line number and skipped; it never stops the run. */
 #include <jansson.h>
 #include <stdlib.h>
@@ -577,11 +579,14 @@ struct batch {
     size_t n;
     size_t next;
     pthread_mutex_t lock;
+    pthread_cond_t go, done;   /* a new batch (gen changed) or the end; every helper finished */
+    unsigned gen;
+    int busy, quit;            /* helpers still screening the batch; stop */
 };
 
-static void *worker(void *arg)
+/* Screen rows of the current batch, eight at a time, until none are left. */
+static void screen_batch(struct batch *b)
 {
-    struct batch *b = arg;
     for (;;) {
         size_t i;
         pthread_mutex_lock(&b->lock);
@@ -592,6 +597,29 @@ static void *worker(void *arg)
             break;
         for (size_t k = i; k < i + 8 && k < b->n; k++)
             screen_row(b->ix, b->o, &b->rows[k]);
+    }
+}
+
+/* A helper thread: screens every batch it is given until told to stop. */
+static void *worker(void *arg)
+{
+    struct batch *b = arg;
+    unsigned seen = 0;
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        while (b->gen == seen && !b->quit)
+            pthread_cond_wait(&b->go, &b->lock);
+        if (b->quit) {
+            pthread_mutex_unlock(&b->lock);
+            break;
+        }
+        seen = b->gen;
+        pthread_mutex_unlock(&b->lock);
+        screen_batch(b);
+        pthread_mutex_lock(&b->lock);
+        if (--b->busy == 0)
+            pthread_cond_signal(&b->done);
+        pthread_mutex_unlock(&b->lock);
     }
     return NULL;
 }
@@ -622,7 +650,7 @@ int pb_bulk_screen(const struct probity_index *ix, const struct pb_bulk_opts *op
     struct pb_bulk_opts o = *opts;
     struct batch b;
     struct row *rows = NULL;
-    int nt = opts->threads, rc = 0, done = 0;
+    int nt = opts->threads, rc = 0, done = 0, created = 0;
     long long fsize = 0;
     double t0 = now(), last = 0;
     struct stat sb;
@@ -646,12 +674,16 @@ int pb_bulk_screen(const struct probity_index *ix, const struct pb_bulk_opts *op
     if (strcmp(o.format, "csv") == 0)
         fputs("row,key,query,id,caption,schema,datasets,name,score,explanation\n", out);
     pthread_mutex_init(&b.lock, NULL);
+    pthread_cond_init(&b.go, NULL);
+    pthread_cond_init(&b.done, NULL);
     b.ix = ix;
     b.o = &o;
     b.rows = rows;
+    for (int t = 1; t < nt && created < (int)(sizeof(th) / sizeof(th[0])); t++)
+        if (pthread_create(&th[created], NULL, worker, &b) == 0)
+            created++;
     while (!done) {
         size_t n = 0;
-        int created = 0;
         while (n < BATCH) {
             rc = reader_next(&rd, &rows[n], err);
             if (rc < 0)
@@ -663,14 +695,18 @@ int pb_bulk_screen(const struct probity_index *ix, const struct pb_bulk_opts *op
             n++;
         }
         rc = 0;
+        pthread_mutex_lock(&b.lock);
         b.n = n;
         b.next = 0;
-        for (int t = 1; t < nt && (size_t)t * 8 < n; t++)
-            if (pthread_create(&th[created], NULL, worker, &b) == 0)
-                created++;
-        worker(&b);
-        for (int t = 0; t < created; t++)
-            pthread_join(th[t], NULL);
+        b.busy = created;
+        b.gen++;
+        pthread_cond_broadcast(&b.go);
+        pthread_mutex_unlock(&b.lock);
+        screen_batch(&b);
+        pthread_mutex_lock(&b.lock);
+        while (b.busy > 0)
+            pthread_cond_wait(&b.done, &b.lock);
+        pthread_mutex_unlock(&b.lock);
         for (size_t k = 0; k < n; k++) {
             struct row *r = &rows[k];
             stats->rows++;
@@ -695,9 +731,18 @@ int pb_bulk_screen(const struct probity_index *ix, const struct pb_bulk_opts *op
     if (fflush(out))
         rc = pb__err(err, PROBITY_EIO, NULL, 0, 0, "cannot write the output");
 out:
-    stats->seconds = now() - t0;
-    if (b.rows)
+    if (b.rows) {
+        pthread_mutex_lock(&b.lock);
+        b.quit = 1;
+        pthread_cond_broadcast(&b.go);
+        pthread_mutex_unlock(&b.lock);
+        for (int t = 0; t < created; t++)
+            pthread_join(th[t], NULL);
+        pthread_cond_destroy(&b.go);
+        pthread_cond_destroy(&b.done);
         pthread_mutex_destroy(&b.lock);
+    }
+    stats->seconds = now() - t0;
     if (rows)
         for (size_t k = 0; k < BATCH; k++) {
             pb_buf_release(&rows[k].data);

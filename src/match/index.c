@@ -102,6 +102,13 @@ int pb__schema_name_flags(const char *s)
     return 0;
 }
 
+int pb__schema_titles(const char *s)
+{
+    /* Lady Sofia, Prince Group, General Motors: a title in a vessel's or an organisation's
+     * name is part of it, not a form of address */
+    return s && (probity_schema_is_a(s, "Organization") || probity_schema_is_a(s, "Vehicle"));
+}
+
 /* ---- evidence values ---- */
 
 void pb__ident_norm(const char *in, char *out, size_t size)
@@ -837,10 +844,14 @@ static int make_forms(struct build *b)
             }
         }
     }
-    /* acronyms: the initials of every run of 2 to PB_MAX_ACRONYM words (stop words skipped) */
+    /* acronyms: the initials of every run of 2 to PB_MAX_ACRONYM words (stop words skipped),
+     * in names that read as an organisation's (the scorer credits no other) */
     for (size_t fi = 0; fi < ix->nform; fi++) {
         const struct pb_form *f = &ix->form[fi];
-        for (size_t j = 0; j < f->ntok; j++)
+        int orgish = 0;
+        for (size_t j = 0; j < f->ntok && !orgish; j++)
+            orgish = pb__kind_orgish(ix->tok[ix->ftok[f->tok + j]].kind);
+        for (size_t j = 0; orgish && j < f->ntok; j++)
             for (size_t len = 2; len <= PB_MAX_ACRONYM; len++) {
                 char buf[PB_MAX_ACRONYM + 2];
                 size_t got = 0, k = j;
@@ -945,6 +956,8 @@ static int build_rest(struct build *b)
     for (size_t f = 0; f < ix->nform; f++) {
         ix->fmeta[f].wsum = ix->form[f].wsum;
         ix->fmeta[f].ninit = ix->form[f].ninit;
+        if (ix->form[f].ninit > ix->ninit_max)
+            ix->ninit_max = ix->form[f].ninit;
         ix->fmeta[f].schema = ix->form[f].schema;
         ix->fmeta[f].script = ix->form[f].script;
         ix->fmeta[f].orig = (ix->form[f].flags & PB_FORM_ORIG) != 0;

@@ -53,7 +53,15 @@ struct pb_u32v {
     uint32_t *v;
     size_t n, cap;
 };
-int pb__u32v_push(struct pb_u32v *a, uint32_t x);
+/* Append x; 0 or PROBITY_ENOMEM. The common case is inline, growing is not. */
+int pb__u32v_grow(struct pb_u32v *a, uint32_t x);
+static inline int pb__u32v_push(struct pb_u32v *a, uint32_t x)
+{
+    if (a->n == a->cap)
+        return pb__u32v_grow(a, x);
+    a->v[a->n++] = x;
+    return 0;
+}
 void pb__u32v_release(struct pb_u32v *a);
 
 /* ---- string table: interned NUL-terminated strings in one arena, looked up by hash ---- */
@@ -94,6 +102,42 @@ struct pb_tokinfo {
  * kmax is PB_MAX_EDITS for two words, PB_MAX_EDITS_JOIN when one side is a joined run. */
 double pb__tok_sim_k(const struct pb_tokinfo *a, const struct pb_tokinfo *b, int kmax);
 double pb__tok_sim(const struct pb_tokinfo *a, const struct pb_tokinfo *b);
+/* pb__tok_sim_k of two tokens known to differ (two tokens of the index with different ids). */
+double pb__tok_sim_ne(const struct pb_tokinfo *a, const struct pb_tokinfo *b, int kmax);
+/* pb__tok_sim_ne(a, b, PB_MAX_EDITS) of two words known to be more edits apart than the edit
+ * distance credits: what the phonetic rules give them. */
+double pb__tok_sim_phon(const struct pb_tokinfo *a, const struct pb_tokinfo *b);
+/* Bits set in x, inline (without -mpopcnt the builtin is a library call). */
+static inline int pb__popcount(uint32_t x)
+{
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    x = (x + (x >> 4)) & 0x0F0F0F0Fu;
+    return (int)((x * 0x01010101u) >> 24);
+}
+/* Edits within reach between words of la and lb code points: up to 34% of the longer
+ * length (similarity 0.66) for words of about the same length, 30% (0.70) otherwise, and
+ * never more than kmax. In integers: the same as flooring the fraction for every length. */
+static inline int pb__reach(int la, int lb, int kmax)
+{
+    int L = la > lb ? la : lb, diff = la > lb ? la - lb : lb - la;
+    int pct = diff <= 1 ? 100 - (int)(PB_SIM_FLOOR * 100 + 0.5) : 100 - (int)(PB_SIM_FLOOR_FAR * 100 + 0.5);
+    int d = pct * L / 100;
+    return d < kmax ? d : kmax;
+}
+/* Zero when pb__tok_sim_k(a, b, kmax) is surely 0 for two different tokens, from their
+ * lengths, letter sets, phonetic keys and flags only (their code points are not read). */
+static inline int pb__tok_sim_possible(const struct pb_tokinfo *a, const struct pb_tokinfo *b, int kmax)
+{
+    int maxd;
+    if (pb__params.phon && a->phon && a->phon == b->phon)
+        return 1;   /* equal keys may raise any spelling */
+    if (a->syllabic || b->syllabic || a->initial || b->initial || a->kind == PB_TOK_NUMBER ||
+        b->kind == PB_TOK_NUMBER)
+        return 1;   /* decided by the rules before the edit distance */
+    maxd = a->ncp <= PB_DEL_MAX_CPS && b->ncp <= PB_DEL_MAX_CPS ? pb__reach(a->ncp, b->ncp, kmax) : 0;
+    return maxd && (!a->mask || !b->mask || (pb__popcount(a->mask ^ b->mask) + 1) / 2 <= maxd);
+}
 /* The set of the code points of a token, mod 32, as bits. */
 uint32_t pb__letter_mask(const uint32_t *cp, size_t n);
 /* Deletion depth that finds every token within reach of a token of ncp code points. */
@@ -214,6 +258,7 @@ struct probity_index {
     size_t dswords, ndsmask;
     double wmax;                     /* largest token weight */
     double winit_max;                /* largest weight of an initial */
+    int ninit_max;                   /* most initials in one form */
     /* per-thread query scratch, reused */
     pthread_mutex_t lock;
     struct pb_scratch *free_scratch;
@@ -229,6 +274,9 @@ int pb__index_build_entities(pb_entity_source next, void *ctx, struct probity_in
 /* Non-zero if a query of schema qs (NULL or "any": every schema) may match an entity of
  * schema es: the same schema, one descending from the other, or two organisation schemata. */
 int pb__schema_compatible(const char *qs, const char *es);
+/* Non-zero when titles are words of the names of a schema (organisations, vessels,
+ * aircraft), not forms of address dropped from them. */
+int pb__schema_titles(const char *s);
 /* Flags for pb_name_forms for a schema (NULL: unknown). */
 int pb__schema_name_flags(const char *s);
 /* The key of variant hash h in ix->del. */
@@ -271,6 +319,13 @@ double pb__score_forms(const struct pb_sform *q, const struct pb_sform *n, int k
 /* Initials of the run of words of f starting at j that has len words other than stop
  * words, into out[len + 1]; returns the run's length in tokens, or 0 if there is none. */
 int pb__acronym_run(const struct pb_sform *f, int j, size_t len, char *out);
+/* Non-zero for the kinds of word that make a name read as an organisation's (legal forms,
+ * organisation types, generic words): only such a name is spelt out by an acronym. */
+int pb__kind_orgish(int kind);
+/* Give the titles of a listed name form (honorific tokens, otherwise of weight 0) the weight
+ * of a generic word: they are words of a thing's or an organisation's name. Only the listed
+ * side: a query's titles still weigh nothing, so this lowers scores and never raises one. */
+void pb__sform_titles(struct pb_sform *f);
 /* Default pairwise similarity: pb__tok_sim. */
 double pb__sim_direct(void *ctx, const struct pb_sform *q, int qi, const struct pb_sform *n, int nj);
 

@@ -120,19 +120,6 @@ static double join_sim(const struct pb_sform *f, int i, int a, const struct pb_s
     return pb__tok_sim_k(&t, o, kmax);
 }
 
-/* Code points of a run of `a` tokens of f read as one word, or -1 when join_sim turns the
- * run down whatever the other word (a number or an honorific in it). */
-static int run_cps(const struct pb_sform *f, int i, int a)
-{
-    int n = 0;
-    for (int k = i; k < i + a; k++) {
-        if (f->ti[k].kind == PB_TOK_NUMBER || f->ti[k].kind == PB_TOK_HONORIFIC)
-            return -1;
-        n += f->ti[k].ncp;
-    }
-    return n;
-}
-
 /* join_sim's own quick refusals, without building the run: lengths and kinds. */
 static int join_ruled_out(int runlen, const struct pb_tokinfo *o, int kmax)
 {
@@ -167,7 +154,8 @@ static void add_align(struct probity_hit *hit, const char *q, const char *n, dou
 }
 
 /* Weight-ordered list of unaligned distinctive tokens (heaviest first, then position):
- * numbers or words, initials only when `initials` is set. In a person's name every word
+ * numbers or words, initials only when `initials` is set. A title that weighs something is a
+ * word of a thing's or an organisation's name (pb__sform_titles). In a person's name every word
  * is a name part, whatever the lexicons say it is elsewhere (Sa, Bank); particles (al, bin,
  * de) are not, unless no word follows them (XU, Bin). In an organisation's, a generic word (gas, oil, bank) in place of another
  * word names another line of business. */
@@ -177,7 +165,7 @@ static int take_unaligned(const struct pb_sform *f, const unsigned char *used, i
     int k = 0;
     for (int i = 0; i < f->n; i++)
         if (!used[i] && f->w[i] > 0 &&
-            (distinctive(f->ti[i].kind) ||
+            (distinctive(f->ti[i].kind) || (!number && f->ti[i].kind == PB_TOK_HONORIFIC) ||
              (!number && (f->ti[i].kind == PB_TOK_GENERIC || f->ti[i].kind == PB_TOK_ORGTYPE) && (person || org)) ||
              (!number && person && f->ti[i].kind == PB_TOK_LEGAL) ||
              (!number && person && f->ti[i].kind == PB_TOK_STOP &&
@@ -193,7 +181,7 @@ static int take_unaligned(const struct pb_sform *f, const unsigned char *used, i
     return k;
 }
 
-/* A token repeated on its own side ("Sergey Sergey Shoigu") costs nothing once aligned. */
+/* A token repeated on its own side ("Ivan Ivan Petrov") costs nothing once aligned. */
 static int repeats_aligned(const struct pb_sform *f, const unsigned char *used, int i)
 {
     for (int k = 0; k < f->n; k++) {
@@ -271,14 +259,34 @@ int pb__acronym_run(const struct pb_sform *f, int j, size_t len, char *out)
     return got == (int)len ? k - j : 0;
 }
 
+void pb__sform_titles(struct pb_sform *f)
+{
+    for (int i = 0; i < f->n; i++)
+        if (f->ti[i].kind == PB_TOK_HONORIFIC && f->w[i] <= 0)
+            f->w[i] = P.w_generic;
+}
+
+int pb__kind_orgish(int kind)
+{
+    return kind == PB_TOK_LEGAL || kind == PB_TOK_ORGTYPE || kind == PB_TOK_GENERIC;
+}
+
 /* An acronym: word i of form a spells the initials of a run of unaligned words of form b
- * (stop words inside the run are skipped). Returns the run length or 0; *at is its start. */
+ * (stop words inside the run are skipped). Returns the run length or 0; *at is its start.
+ * Only when b reads as an organisation's name (a legal form, an organisation type or a
+ * generic word in it): the initials of a run of plain names are a person's initials, and
+ * two or three letters are met by chance in any list ("Marta Pineda" is not "MP Ltd"). */
 static int find_acronym(const struct pb_sform *a, int i, const struct pb_sform *b, const unsigned char *bused,
                         int *at)
 {
     const struct pb_tokinfo *t = &a->ti[i];
     char want[8], got[8];
+    int orgish = 0;
     if (t->kind != PB_TOK_WORD || t->ncp < 2 || t->ncp > PB_MAX_ACRONYM || !latin_word(t))
+        return 0;
+    for (int j = 0; j < b->n && !orgish; j++)
+        orgish = pb__kind_orgish(b->ti[j].kind);
+    if (!orgish)
         return 0;
     for (int k = 0; k < t->ncp; k++)
         want[k] = (char)t->cp[k];
@@ -354,38 +362,68 @@ double pb__score_forms(const struct pb_sform *q, const struct pb_sform *n, int k
         }
     }
     /* runs of adjacent tokens read as one word, on either side, over words that have no
-     * exact partner of their own */
-    for (int a = 2; a <= PB_MAX_JOIN; a++) {
-        for (int i = 0; i + a <= q->n; i++) {
-            double wq = 0;
-            int ok = 1, len = run_cps(q, i, a);
-            for (int k = i; k < i + a; k++) {
-                wq += q->w[k];
-                ok &= !qexact[k];
-            }
-            for (int j = 0; ok && len >= 0 && j < n->n && np < MAX_PAIRS; j++) {
-                double s = nexact[j] || join_ruled_out(len, &n->ti[j], PB_MAX_EDITS_QJOIN)
-                               ? 0
-                               : join_sim(q, i, a, n, j, PB_MAX_EDITS_QJOIN);
-                if (s > 0)
-                    pairs[np++] = (struct pair){(unsigned char)i, (unsigned char)a, (unsigned char)j, 1, (float)s,
-                                                (float)(2 * (wq < n->w[j] ? wq : n->w[j]))};
-            }
+     * exact partner of their own; a run is only tried against words whose length it can
+     * reach (kept as bit sets of lengths) and whose letters it may hold */
+    {
+        int qpre[PB_MAX_TOKENS + 1], npre[PB_MAX_TOKENS + 1], qbad[PB_MAX_TOKENS + 1], nbad[PB_MAX_TOKENS + 1];
+        uint64_t qlens = 0, nlens = 0;
+        qpre[0] = npre[0] = qbad[0] = nbad[0] = 0;
+        for (int i = 0; i < q->n; i++) {
+            const struct pb_tokinfo *t = &q->ti[i];
+            qpre[i + 1] = qpre[i] + t->ncp;
+            qbad[i + 1] = qbad[i] + (t->kind == PB_TOK_NUMBER || t->kind == PB_TOK_HONORIFIC || qexact[i]);
+            if (!qexact[i] && t->kind != PB_TOK_NUMBER && !t->initial)
+                qlens |= t->ncp < 63 ? 1ull << t->ncp : ~0ull;
         }
-        for (int j = 0; j + a <= n->n; j++) {
-            double wn = 0;
-            int ok = 1, len = run_cps(n, j, a);
-            for (int k = j; k < j + a; k++) {
-                wn += n->w[k];
-                ok &= !nexact[k];
+        for (int j = 0; j < n->n; j++) {
+            const struct pb_tokinfo *t = &n->ti[j];
+            npre[j + 1] = npre[j] + t->ncp;
+            nbad[j + 1] = nbad[j] + (t->kind == PB_TOK_NUMBER || t->kind == PB_TOK_HONORIFIC || nexact[j]);
+            if (!nexact[j] && t->kind != PB_TOK_NUMBER && !t->initial)
+                nlens |= t->ncp < 63 ? 1ull << t->ncp : ~0ull;
+        }
+        for (int a = 2; a <= PB_MAX_JOIN; a++) {
+            for (int i = 0; nlens && i + a <= q->n; i++) {
+                double wq = 0;
+                int len = qpre[i + a] - qpre[i];
+                uint32_t m = 0;
+                /* a number or an honorific in the run, or a word with an exact partner */
+                if (qbad[i + a] != qbad[i] || len > 160 || (len < 63 && !(nlens >> len & 1)))
+                    continue;
+                for (int k = i; k < i + a; k++) {
+                    wq += q->w[k];
+                    m |= q->ti[k].mask;
+                }
+                for (int j = 0; j < n->n && np < MAX_PAIRS; j++) {
+                    double x;
+                    if (nexact[j] || join_ruled_out(len, &n->ti[j], PB_MAX_EDITS_QJOIN) ||
+                        (n->ti[j].mask && m != n->ti[j].mask))
+                        continue;
+                    if ((x = join_sim(q, i, a, n, j, PB_MAX_EDITS_QJOIN)) > 0)
+                        pairs[np++] = (struct pair){(unsigned char)i, (unsigned char)a, (unsigned char)j, 1, (float)x,
+                                                    (float)(2 * (wq < n->w[j] ? wq : n->w[j]))};
+                }
             }
-            for (int i = 0; ok && len >= 0 && i < q->n && np < MAX_PAIRS; i++) {
-                double s = qexact[i] || join_ruled_out(len, &q->ti[i], PB_MAX_EDITS_JOIN)
-                               ? 0
-                               : join_sim(n, j, a, q, i, PB_MAX_EDITS_JOIN);
-                if (s > 0)
-                    pairs[np++] = (struct pair){(unsigned char)i, 1, (unsigned char)j, (unsigned char)a, (float)s,
-                                                (float)(2 * (wn < q->w[i] ? wn : q->w[i]))};
+            for (int j = 0; qlens && j + a <= n->n; j++) {
+                double wn = 0;
+                int len = npre[j + a] - npre[j];
+                uint32_t m = 0;
+                if (nbad[j + a] != nbad[j] || len > 160 ||
+                    (len < 64 && !((qlens << 1 | qlens | qlens >> 1) >> len & 1)))
+                    continue;
+                for (int k = j; k < j + a; k++) {
+                    wn += n->w[k];
+                    m |= n->ti[k].mask;
+                }
+                for (int i = 0; i < q->n && np < MAX_PAIRS; i++) {
+                    double x;
+                    if (qexact[i] || join_ruled_out(len, &q->ti[i], PB_MAX_EDITS_JOIN) ||
+                        (q->ti[i].mask && (pb__popcount(m ^ q->ti[i].mask) + 1) / 2 > PB_MAX_EDITS_JOIN))
+                        continue;
+                    if ((x = join_sim(n, j, a, q, i, PB_MAX_EDITS_JOIN)) > 0)
+                        pairs[np++] = (struct pair){(unsigned char)i, 1, (unsigned char)j, (unsigned char)a, (float)x,
+                                                    (float)(2 * (wn < q->w[i] ? wn : q->w[i]))};
+                }
             }
         }
     }
@@ -488,7 +526,7 @@ double pb__score_forms(const struct pb_sform *q, const struct pb_sform *n, int k
     /* different generic words and different legal forms in the same place */
     nsub += substitute(q, n, qused, nused, 1 << PB_TOK_GENERIC | 1 << PB_TOK_ORGTYPE, P.kappa_gen, &D, hit);
     nsub += substitute(q, n, qused, nused, 1 << PB_TOK_LEGAL, P.kappa_legal, &D, hit);
-    /* a token repeated on its own side ("Sergey Sergey Shoigu") costs half once one is aligned */
+    /* a token repeated on its own side ("Ivan Ivan Petrov") costs half once one is aligned */
     for (int i = 0; i < q->n; i++)
         if (!qused[i] && q->w[i] > 0)
             D += (repeats_aligned(q, qused, i) ? 0.5 : 1.0) * one_sided(&q->ti[i], org, 1) * q->w[i];

@@ -2,17 +2,17 @@
  * explanations.
  *
  * Each query token is expanded into its neighbourhood: every index token whose similarity
- * to it is at least PB_SIM_FLOOR. The neighbourhood is exact, not sampled: by the q-gram
- * lemma two tokens within d edits (transpositions included) share at least
- * max(len) + 1 - 3d of their padded, occurrence-tagged bigrams, so probing the
- * (bigrams - that bound + 1) rarest bigrams of the query token finds every such token;
- * each is then verified with the real similarity. Tokens with the same phonetic key, and
- * runs of 2..4 adjacent query tokens read as one word, are expanded the same way.
+ * to it is at least PB_SIM_FLOOR. The neighbourhood is exact, not sampled: two tokens within
+ * d edits (transpositions included) share a string made by at most d deletions from each,
+ * so looking up the deletion variants of the query token finds every such token; each is
+ * then verified with the real similarity. Tokens with the same phonetic key, and runs of
+ * 2..4 adjacent query tokens read as one word, are expanded too.
  * Postings of the neighbours give the candidate names with the set of query units that
  * hit them; an upper bound of the score from that set (see score.c) discards names that
  * cannot reach the threshold, and the rest are scored exactly. docs/internals/match.md
  * states what this can and cannot miss. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +92,12 @@ struct hitp {             /* a posting of a unit's neighbour, with what it bring
     uint8_t dual;
 };
 
+struct lent {              /* a neighbour of a query unit, listed under its index token */
+    double sim;
+    uint32_t next;         /* the token's next entry, or UINT32_MAX */
+    uint32_t unit;
+};
+
 struct pb_scratch {
     struct pb_scratch *next;
     struct ncache nc;
@@ -99,6 +105,10 @@ struct pb_scratch {
     struct fstate *fs;     /* per form */
     uint32_t *tstamp;      /* per token: generation of the neighbourhood search */
     uint32_t fgen, tgen;
+    uint32_t *lstamp, *lhead;  /* per token: generation of index_neighbours, first entry */
+    uint32_t lgen;
+    struct lent *lent;
+    size_t nlent, caplent;
     struct pb_u32v touched;
     struct pb_u32v cands;  /* deletion candidates of a neighbourhood search */
     struct pb_u32v pass;   /* forms of a query form left by the first bound */
@@ -127,6 +137,9 @@ static void scratch_free(struct pb_scratch *s)
         return;
     free(s->fs);
     free(s->tstamp);
+    free(s->lstamp);
+    free(s->lhead);
+    free(s->lent);
     pb__u32v_release(&s->touched);
     pb__u32v_release(&s->cands);
     pb__u32v_release(&s->pass);
@@ -158,16 +171,18 @@ static struct pb_scratch *scratch_get(struct probity_index *ix)
     s->nform = ix->nform;
     s->ntok = ix->ntok;
     s->fs = calloc(ix->nform + 1, sizeof(struct fstate));
-    s->compat = malloc(2 * ix->schemas.n + 1);
+    s->compat = malloc(3 * ix->schemas.n + 1);
     s->tstamp = calloc(ix->ntok + 1, sizeof(uint32_t));
+    s->lstamp = calloc(ix->ntok + 1, sizeof(uint32_t));
+    s->lhead = malloc((ix->ntok + 1) * sizeof(uint32_t));
     s->nc.hash = calloc(NCACHE_SLOTS, sizeof(uint64_t));
     s->nc.key = malloc(NCACHE_SLOTS * sizeof(uint32_t));
     s->nc.off = malloc(NCACHE_SLOTS * sizeof(uint32_t));
     s->nc.n = malloc(NCACHE_SLOTS * sizeof(uint32_t));
     s->nc.keys = malloc(NCACHE_BYTES);
     s->nc.nb = malloc(NCACHE_NEIGH * sizeof(struct neigh));
-    if (!s->fs || !s->compat || !s->tstamp || !s->nc.hash || !s->nc.key || !s->nc.off || !s->nc.n ||
-        !s->nc.keys || !s->nc.nb) {
+    if (!s->fs || !s->compat || !s->tstamp || !s->lstamp || !s->lhead || !s->nc.hash || !s->nc.key ||
+        !s->nc.off || !s->nc.n || !s->nc.keys || !s->nc.nb) {
         scratch_free(s);
         return NULL;
     }
@@ -296,8 +311,9 @@ int pb__sform_prepare(const struct probity_index *ix, const char *form, int orig
     return f->n;
 }
 
-/* A name form of the index as a scoring form (borrowing the index's memory). */
-static void name_form(const struct probity_index *ix, uint32_t fi, struct pb_sform *f)
+/* A name form of the index as a scoring form (borrowing the index's memory); titles: the
+ * name is a thing's or an organisation's, whose titles are words of the name. */
+static void name_form(const struct probity_index *ix, uint32_t fi, struct pb_sform *f, int titles)
 {
     const struct pb_form *x = &ix->form[fi];
     f->n = x->ntok;
@@ -318,6 +334,8 @@ static void name_form(const struct probity_index *ix, uint32_t fi, struct pb_sfo
         f->w[k] = t->w;
         f->id[k] = id;
     }
+    if (titles)
+        pb__sform_titles(f);
 }
 
 static void itok_info(const struct probity_index *ix, uint32_t id, struct pb_tokinfo *ti)
@@ -364,6 +382,27 @@ static int neigh_cmp(const void *a, const void *b)
     return x->tok < y->tok ? -1 : x->tok > y->tok;
 }
 
+/* Sort a neighbourhood by token: most are short or sorted already. */
+static void neigh_sort(struct neigh *v, size_t n)
+{
+    size_t i = 1;
+    while (i < n && v[i - 1].tok <= v[i].tok)
+        i++;
+    if (i == n)
+        return;
+    if (n > 32) {
+        qsort(v, n, sizeof(*v), neigh_cmp);
+        return;
+    }
+    for (; i < n; i++) {
+        struct neigh x = v[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1].tok > x.tok; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
 /* Every index token within reach of q (pb__tok_sim_k > 0), initials excepted: they are
  * bounded separately. For a run of query tokens read as one word (join), only real tokens
  * at most PB_MAX_EDITS_JOIN edits away. Appends to s->nb; returns 0 or PROBITY_ENOMEM. */
@@ -374,7 +413,7 @@ static int neighbourhood_search(const struct probity_index *ix, struct pb_scratc
     uint64_t hs[PB_DEL_MAX_CPS * PB_DEL_MAX_CPS];
     uint32_t bucket[PB_DEL_MAX_CPS * PB_DEL_MAX_CPS][2];
     size_t nh;
-    int k;
+    int k, kk;
     struct pb_tokinfo ti;
     id = pb__strtab_find(&ix->toks, str, len);
     if (id != UINT32_MAX && !(join && ix->tok[id].joined)) {
@@ -428,6 +467,8 @@ static int neighbourhood_search(const struct probity_index *ix, struct pb_scratc
             __builtin_prefetch(&s->tstamp[a]);
             __builtin_prefetch(&ix->tok[a]);
         }
+        if (i + PREFETCH_AHEAD / 2 < s->cands.n) /* its letters, once its record is in */
+            __builtin_prefetch(&ix->cps[ix->tok[s->cands.v[i + PREFETCH_AHEAD / 2]].cp]);
         if (abs((int)ix->tlen[t] - (int)q->ncp) > PB_MAX_EDITS || s->tstamp[t] == gen)
             continue; /* seen, or too different in length for an edit (the phonetic pass
                        * below still sees it) */
@@ -435,7 +476,12 @@ static int neighbourhood_search(const struct probity_index *ix, struct pb_scratc
         if (join && ix->tok[t].joined)
             continue;
         itok_info(ix, t, &ti);
-        sim = pb__tok_sim_k(q, &ti, join ? PB_MAX_EDITS_QJOIN : ix->tok[t].joined ? PB_MAX_EDITS_JOIN : PB_MAX_EDITS);
+        kk = join ? PB_MAX_EDITS_QJOIN : ix->tok[t].joined ? PB_MAX_EDITS_JOIN : PB_MAX_EDITS;
+        /* most candidates are turned down by their lengths and letters, before their code
+         * points are read; a different id is a different string */
+        if (!pb__tok_sim_possible(q, &ti, kk))
+            continue;
+        sim = pb__tok_sim_ne(q, &ti, kk);
         if (sim > 0 && nb_push(s, t, sim))
             return PROBITY_ENOMEM;
     }
@@ -452,11 +498,27 @@ static int neighbourhood_search(const struct probity_index *ix, struct pb_scratc
         for (; l < ix->nphon && (ix->phon[l] >> 32) == q->phon; l++) {
             uint32_t t = (uint32_t)ix->phon[l];
             double sim;
+            if (l + PREFETCH_AHEAD < ix->nphon) {
+                uint32_t a = (uint32_t)ix->phon[l + PREFETCH_AHEAD];
+                __builtin_prefetch(&ix->tlen[a]);
+                __builtin_prefetch(&s->tstamp[a]);
+                __builtin_prefetch(&ix->tok[a]);
+            }
+            if (l + PREFETCH_AHEAD / 2 < ix->nphon)
+                __builtin_prefetch(&ix->cps[ix->tok[(uint32_t)ix->phon[l + PREFETCH_AHEAD / 2]].cp]);
             if (s->tstamp[t] == gen)
                 continue;
             s->tstamp[t] = gen;
+            /* not reached through a deletion variant, so more edits apart than the edit
+             * distance allows: only the phonetic rules can credit it, and they allow
+             * PB_PHON_EDITS edits at most (any number of vowels between an abjad's letters) */
+            if (abs((int)ix->tlen[t] - (int)q->ncp) > PB_PHON_EDITS && ix->tok[t].abjad == q->abjad)
+                continue;
             itok_info(ix, t, &ti);
-            if ((sim = pb__tok_sim(q, &ti)) > 0 && nb_push(s, t, sim))
+            /* a word within the edits' reach was a deletion candidate: this one is not
+             * (a join, whose deletions are fewer, may be) */
+            sim = ix->tok[t].joined ? pb__tok_sim_ne(q, &ti, PB_MAX_EDITS) : pb__tok_sim_phon(q, &ti);
+            if (sim > 0 && nb_push(s, t, sim))
                 return PROBITY_ENOMEM;
         }
     }
@@ -479,6 +541,8 @@ static int neighbourhood(const struct probity_index *ix, struct pb_scratch *s, c
     }
     if ((rc = neighbourhood_search(ix, s, q, str, len, join)))
         return rc;
+    if (s->nnb - start > 1)
+        neigh_sort(s->nb + start, s->nnb - start);
     ncache_store(&s->nc, str, len, how, s->nb + start, s->nnb - start);
     return 0;
 }
@@ -486,7 +550,39 @@ static int neighbourhood(const struct probity_index *ix, struct pb_scratch *s, c
 struct simctx {
     const struct pb_scratch *s;
     const struct unit *units;   /* units 0..n-1 are the single tokens */
+    int by_token;               /* s->lstamp / lhead hold these units' neighbours by token */
 };
+
+/* Neighbours of the single-token units of the query form being scored, by index token: the
+ * scorer asks for the similarity of every pair of words, and most pairs are not neighbours,
+ * which one look-up of the token's stamp tells. */
+static int index_neighbours(struct pb_scratch *s, const struct pb_sform *q, const struct unit *u)
+{
+    if (++s->lgen == 0) {
+        memset(s->lstamp, 0, (s->ntok + 1) * sizeof(uint32_t));
+        s->lgen = 1;
+    }
+    s->nlent = 0;
+    for (int i = 0; i < q->n; i++)
+        for (size_t m = 0; m < u[i].nnb; m++) {
+            const struct neigh *v = &s->nb[u[i].nb + m];
+            if (s->nlent == s->caplent) {
+                size_t cap = s->caplent ? s->caplent * 2 : 1024;
+                struct lent *nv = realloc(s->lent, cap * sizeof(*nv));
+                if (!nv)
+                    return PROBITY_ENOMEM;
+                s->lent = nv;
+                s->caplent = cap;
+            }
+            if (s->lstamp[v->tok] != s->lgen) {
+                s->lstamp[v->tok] = s->lgen;
+                s->lhead[v->tok] = UINT32_MAX;
+            }
+            s->lent[s->nlent] = (struct lent){v->sim, s->lhead[v->tok], (uint32_t)i};
+            s->lhead[v->tok] = (uint32_t)s->nlent++;
+        }
+    return 0;
+}
 
 static double sim_lookup(void *ctx, const struct pb_sform *q, int qi, const struct pb_sform *n, int nj)
 {
@@ -497,6 +593,14 @@ static double sim_lookup(void *ctx, const struct pb_sform *q, int qi, const stru
     uint32_t id = n->id[nj];
     if (q->ti[qi].initial || n->ti[nj].initial || id == UINT32_MAX)
         return pb__tok_sim(&q->ti[qi], &n->ti[nj]);
+    if (c->by_token) {
+        if (c->s->lstamp[id] != c->s->lgen)
+            return 0.0;
+        for (uint32_t e = c->s->lhead[id]; e != UINT32_MAX; e = c->s->lent[e].next)
+            if (c->s->lent[e].unit == (uint32_t)qi)
+                return c->s->lent[e].sim;
+        return 0.0;
+    }
     while (l < r) {
         size_t m = l + (r - l) / 2;
         if (v[m].tok < id)
@@ -520,7 +624,7 @@ static int prepare_units(const struct probity_index *ix, struct pb_scratch *s, i
 {
     struct pb_sform *q = &s->qf[qi];
     struct unit *u = s->units[qi];
-    int nu = 0, rc;
+    int nu = 0, rc, orgish;
     for (int i = 0; i < q->n && nu < MAX_UNITS; i++) {
         u[nu] = (struct unit){i, 1, s->nnb, 0, 0, 0, 0};
         if (q->w[i] > 0 && (rc = neighbourhood(ix, s, &q->ti[i], q->str[i], strlen(q->str[i]), 0)))
@@ -584,8 +688,12 @@ static int prepare_units(const struct probity_index *ix, struct pb_scratch *s, i
             if (u[nu].nnb)
                 nu++;
         }
-    /* runs of query words whose initials are a listed word (an acronym) */
-    for (int i = 0; !person && i < q->n; i++)
+    /* runs of query words whose initials are a listed word (an acronym), in a query that
+     * reads as an organisation's name (the scorer credits no other) */
+    orgish = 0;
+    for (int i = 0; i < q->n && !orgish; i++)
+        orgish = pb__kind_orgish(q->ti[i].kind);
+    for (int i = 0; !person && orgish && i < q->n; i++)
         for (size_t len = 2; len <= PB_MAX_ACRONYM && nu < MAX_UNITS; len++) {
             char buf[PB_MAX_ACRONYM + 1];
             int run = pb__acronym_run(q, i, len, buf);
@@ -618,12 +726,14 @@ static int prepare_units(const struct probity_index *ix, struct pb_scratch *s, i
                 u[k].wn = w;
         }
         u[k].c = c;
-        u[k].admit = (dist || low_threshold) && u[k].nnb > 0;
+        /* an initial is walked too (to the names with the same initial): above the generic
+         * cap a name needs an aligned distinctive word, and an equal initial is one */
+        u[k].admit = (dist || low_threshold || (u[k].a == 1 && q->ti[u[k].i].initial)) && u[k].nnb > 0;
     }
-    /* sorted neighbourhoods for look-ups while scoring */
+    /* sorted neighbourhoods for look-ups while scoring (those from the cache are) */
     for (int k = 0; k < nu; k++)
         if (u[k].nnb > 1) /* s->nb may still be NULL when no unit has neighbours */
-            qsort(s->nb + u[k].nb, u[k].nnb, sizeof(struct neigh), neigh_cmp);
+            neigh_sort(s->nb + u[k].nb, u[k].nnb);
     s->nunits[qi] = nu;
     return 0;
 }
@@ -979,7 +1089,8 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
     struct qevid qe;
     double thr, thr_name, bonus = 0;
     int limit, nq = 0, rc = 0, any_distinct = 0, flags;
-    uint8_t *compat = NULL, *skind; /* per schema id: compatible with the query; scoring rules */
+    /* per schema id: compatible with the query; scoring rules; titles are words of its names */
+    uint8_t *compat = NULL, *skind, *stitle;
     uint64_t dsmask[16] = {0};
     struct final *fin = NULL;
     size_t nfin = 0;
@@ -1053,6 +1164,7 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
     flags = pb__schema_name_flags(q->schema && strcmp(q->schema, "any") ? q->schema : NULL);
     compat = s->compat;
     skind = compat + ix->schemas.n;
+    stitle = skind + ix->schemas.n;
     {
         /* the schema tables of the previous query of this thread, when it had the same schema */
         const char *qs = q->schema && *q->schema ? q->schema : "any";
@@ -1061,6 +1173,7 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
                 const char *sn = pb__strtab_str(&ix->schemas, (uint32_t)k);
                 compat[k] = (uint8_t)pb__schema_compatible(q->schema, sn);
                 skind[k] = (uint8_t)(pb__schema_name_flags(sn) ? pb__schema_name_flags(sn) : flags);
+                stitle[k] = (uint8_t)pb__schema_titles(sn);
             }
             s->schema_ok = strlen(qs) < sizeof(s->schema);
             pb__copy(s->schema, sizeof(s->schema), qs);
@@ -1184,6 +1297,10 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
                     if (mm > 0 && mm / (mm + rd) >= thr_name - 1e-9)
                         admit_new |= 1u << m;
                 }
+                /* an initial that can bring no new name adds nothing the bound of the names
+                 * seen does not already assume (an equal initial counts in full there) */
+                if (!admit_new && ix->ninit_max < 8 && u[k].a == 1 && qf->ti[u[k].i].initial)
+                    continue;
                 for (int t = u[k].i; t < u[k].i + u[k].a; t++)
                     wq += qf->w[t];
                 /* the postings of every neighbour in one run, so that the forms they name
@@ -1267,6 +1384,9 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
         {
             sc.s = s;
             sc.units = u;
+            sc.by_token = !brute;
+            if (!brute && index_neighbours(s, qf, u))
+                goto oom;
             for (int j = 0; j < s->nunits[qi]; j++) {
                 ucov[j] = 0;
                 for (int t = u[j].i; t < u[j].i + u[j].a; t++)
@@ -1334,7 +1454,7 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
                 if (!brute && nlazy && !s->fs[f].dual &&
                     lazy_bound(ix, s, qf, qrep[qi], f, lazy, nlazy, ucov, base_m, base_w, base_cov) < thr_name - 1e-6)
                     continue;
-                name_form(ix, f, &s->nf);
+                name_form(ix, f, &s->nf, stitle[ix->fmeta[f].schema]);
                 score = pb__score_forms(qf, &s->nf, skind[ix->fmeta[f].schema], brute ? pb__sim_direct : sim_lookup, &sc, NULL);
                 if (ix->form[f].flags & PB_FORM_WEAK)
                     score *= WEAK_FACTOR;
@@ -1360,7 +1480,7 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
                 int bq = 0;
                 if (ix->form[f].ent != ent)
                     continue;
-                name_form(ix, f, &s->nf);
+                name_form(ix, f, &s->nf, stitle[ix->fmeta[f].schema]);
                 for (int qi = 0; qi < nq; qi++) {
                     double sc2 = pb__score_forms(&s->qf[qi], &s->nf, skind[ix->fmeta[f].schema], pb__sim_direct, NULL, NULL);
                     if (sc2 > best) {
@@ -1391,25 +1511,38 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
             fin[nfin++] = (struct final){c->ent, c->form, c->qf, 0, c->score, total};
     }
     if (nfin) {
-        char *qkey = pb_name_key(q->name);
-        for (size_t k = 0; qkey && k < nfin; k++) {
-            char *nkey = pb_name_key(ix->strs + ix->form[fin[k].form].name);
-            fin[k].literal = nkey && strcmp(qkey, nkey) == 0;
-            free(nkey);
+        /* by score; the names as listed are compared with the query only where scores tie */
+        char *qkey = NULL;
+        qsort(fin, nfin, sizeof(*fin), final_cmp);
+        for (size_t a = 0, b; a < nfin; a = b) {
+            for (b = a + 1; b < nfin && fin[b].score == fin[a].score; b++)
+                ;
+            if (b - a < 2)
+                continue;
+            if (!qkey && !(qkey = pb_name_key(q->name)))
+                break;
+            for (size_t k = a; k < b; k++) {
+                char *nkey = pb_name_key(ix->strs + ix->form[fin[k].form].name);
+                fin[k].literal = nkey && strcmp(qkey, nkey) == 0;
+                free(nkey);
+            }
+            qsort(fin + a, b - a, sizeof(*fin), final_cmp);
         }
         free(qkey);
-        qsort(fin, nfin, sizeof(*fin), final_cmp);
     }
     if (nfin > (size_t)limit)
         nfin = (size_t)limit;
-    if (nfin && !(out->hits = calloc(nfin, sizeof(*out->hits))))
+    if (nfin && !(out->hits = malloc(nfin * sizeof(*out->hits))))
         goto oom;
     for (size_t k = 0; k < nfin; k++) {
         struct probity_hit *h = &out->hits[k];
-        struct simctx sc = {s, s->units[fin[k].qf]};
+        struct simctx sc = {s, s->units[fin[k].qf], 0};
         double name;
+        /* the alignment and feature arrays are read only up to their counts: not zeroed */
+        memset(h, 0, offsetof(struct probity_hit, align));
+        h->nalign = h->nfeatures = 0;
         fill_hit(ix, fin[k].ent, fin[k].form, h);
-        name_form(ix, fin[k].form, &s->nf);
+        name_form(ix, fin[k].form, &s->nf, stitle[ix->fmeta[fin[k].form].schema]);
         name = pb__score_forms(&s->qf[fin[k].qf], &s->nf, skind[ix->fmeta[fin[k].form].schema],
                                brute ? pb__sim_direct : sim_lookup, &sc, h);
         if (ix->form[fin[k].form].flags & PB_FORM_WEAK && h->nfeatures) {
@@ -1548,8 +1681,13 @@ int probity_compare_names(const struct probity_index *ix, const char *a, const c
     }
     for (size_t k = 0; k < fb.n && nb < 8; k++) {
         pb__copy(bb[nb], sizeof(bb[0]), fb.v[k]);
-        nb += pb__sform_prepare(ix, bb[nb], fb.orig[k], pb__script_of(fb.script, b), &qb[nb],
-                                cb + (size_t)nb * PB_MAX_NAME_BYTES, PB_MAX_NAME_BYTES) > 0;
+        if (pb__sform_prepare(ix, bb[nb], fb.orig[k], pb__script_of(fb.script, b), &qb[nb],
+                              cb + (size_t)nb * PB_MAX_NAME_BYTES, PB_MAX_NAME_BYTES) > 0) {
+            /* the second name is the listed one, as in screening */
+            if (pb__schema_titles(schema))
+                pb__sform_titles(&qb[nb]);
+            nb++;
+        }
     }
     for (int i = 0; i < na; i++)
         for (int j = 0; j < nb; j++) {

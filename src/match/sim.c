@@ -10,16 +10,14 @@
 
 /* ---- growable arrays ---- */
 
-int pb__u32v_push(struct pb_u32v *a, uint32_t x)
+int pb__u32v_grow(struct pb_u32v *a, uint32_t x)
 {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 64;
-        uint32_t *v = realloc(a->v, cap * sizeof(*v));
-        if (!v)
-            return PROBITY_ENOMEM;
-        a->v = v;
-        a->cap = cap;
-    }
+    size_t cap = a->cap ? a->cap * 2 : 64;
+    uint32_t *v = realloc(a->v, cap * sizeof(*v));
+    if (!v)
+        return PROBITY_ENOMEM;
+    a->v = v;
+    a->cap = cap;
     a->v[a->n++] = x;
     return 0;
 }
@@ -169,8 +167,32 @@ int pb__syllabic_form(int script, int orig)
     return script == PB_SCRIPT_HAN || script == PB_SCRIPT_HANGUL;
 }
 
+/* A Hangul name that spells a foreign name: a syllable that only breaks up a cluster of
+ * consonants (a consonant with the vowel eu and no final: 르, 드, 스, 트), which Korean
+ * names do not have, or a word longer than a Korean name's four syllables. */
+static int hangul_foreign(const char *name)
+{
+    uint32_t cps[256];
+    size_t n = pb__utf8_cps(name, strlen(name), cps, 256), run = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = cps[i];
+        if (c < 0xAC00 || c > 0xD7A3) {
+            run = 0;
+            continue;
+        }
+        c -= 0xAC00;
+        if (++run > 4 || ((c % 588) / 28 == 18 && c % 28 == 0 && c / 588 != 11))
+            return 1;
+    }
+    return 0;
+}
+
 int pb__script_of(int script, const char *name)
 {
+    /* a foreign name in Hangul is spelt by sound, not by syllables that each mean something:
+     * it is compared like any romanised word */
+    if (script == PB_SCRIPT_HANGUL && hangul_foreign(name))
+        return PB_SCRIPT_OTHER;
     /* a Japanese name with kanji: the kanji are romanised as Han syllables */
     if (script == PB_SCRIPT_KANA) {
         uint32_t cps[256];
@@ -211,6 +233,26 @@ static int abjad_distance(const uint32_t *a, int na, const uint32_t *b, int nb)
         memcpy(prev, cur, sizeof(int) * (size_t)(nb + 1));
     }
     return prev[nb];
+}
+
+/* Whether every letter of the abjad word x that abjad_distance must find in y is there: its
+ * consonants (b may be p, f may be v); a quick refusal before the distance. */
+static int abjad_letters_in(const struct pb_tokinfo *x, const struct pb_tokinfo *y)
+{
+    uint32_t need = 0, have = y->mask;
+    if (!have)
+        return 1;
+    for (int i = 0; i < x->ncp; i++) {
+        uint32_t c = x->cp[i];
+        if (latin_vowel(c) || c == 'w')
+            continue;
+        need |= 1u << (c & 31);
+    }
+    if (have & 1u << ('p' & 31))
+        have |= 1u << ('b' & 31);
+    if (have & 1u << ('v' & 31))
+        have |= 1u << ('f' & 31);
+    return (need & ~have) == 0;
 }
 
 static int is_letter_byte(unsigned char c)
@@ -305,6 +347,10 @@ static const struct {
 
 static int numword(const char *s, size_t n)
 {
+    /* every number word starts with one of these letters and has 3 to 11 of them: most
+     * words are turned down without a look at the table */
+    if (n < 3 || n > 11 || !strchr("efhnostz", s[0]))
+        return -1;
     for (size_t i = 0; i < sizeof(numwords) / sizeof(numwords[0]); i++)
         if (strlen(numwords[i].w) == n && memcmp(numwords[i].w, s, n) == 0)
             return numwords[i].v;
@@ -377,6 +423,47 @@ size_t pb__utf8_cps(const char *s, size_t n, uint32_t *out, size_t cap)
     return k;
 }
 
+/* The optimal string alignment distance of words of at most 32 code points, 32 cells of the
+ * table at a time (Hyyro's bit-vector algorithm with transpositions): one pass over b with a
+ * few word operations per code point. a's positions by letter are kept in 32 slots by code
+ * point mod 32; a word with two letters in one slot (a digit and a letter) reads them
+ * one by one. */
+static int osa_bits(const uint32_t *a, int na, const uint32_t *b, int nb, int max)
+{
+    uint32_t slot[32] = {0}, owner[32] = {0}, vp = ~0u, vn = 0, d0 = 0, pm_old = 0, last = 1u << (na - 1);
+    int dist = na, shared = 0;
+    for (int i = 0; i < na; i++) {
+        uint32_t k = a[i] & 31;
+        shared |= slot[k] && owner[k] != a[i];
+        slot[k] |= 1u << i;
+        owner[k] = a[i];
+    }
+    for (int j = 0; j < nb; j++) {
+        uint32_t pm = 0, tr, hp, hn, k = b[j] & 31;
+        if (!shared) {
+            pm = owner[k] == b[j] ? slot[k] : 0;
+        } else {
+            for (int i = 0; i < na; i++)
+                pm |= (uint32_t)(a[i] == b[j]) << i;
+        }
+        tr = ((~d0 & pm) << 1) & pm_old;
+        d0 = (((pm & vp) + vp) ^ vp) | pm | vn | tr;
+        hp = vn | ~(d0 | vp);
+        hn = d0 & vp;
+        dist += (hp & last) != 0;
+        dist -= (hn & last) != 0;
+        hp = (hp << 1) | 1;
+        hn <<= 1;
+        vp = hn | ~(d0 | hp);
+        vn = hp & d0;
+        pm_old = pm;
+        /* the distance falls by one per code point of b left at most */
+        if (dist - (nb - 1 - j) > max)
+            return max + 1;
+    }
+    return dist <= max ? dist : max + 1;
+}
+
 int pb__osa(const uint32_t *a, int na, const uint32_t *b, int nb, int max)
 {
     /* three rows of the optimal string alignment table, only the band |i - j| <= max
@@ -389,6 +476,10 @@ int pb__osa(const uint32_t *a, int na, const uint32_t *b, int nb, int max)
         nb = 128;
     if (abs(na - nb) > max)
         return max + 1;
+    if (na == 0 || nb == 0)
+        return na + nb <= max ? na + nb : max + 1;
+    if (na <= 32)
+        return osa_bits(a, na, b, nb, max);
     for (int j = 0; j <= nb; j++)
         prev[j] = j <= max ? j : BIG;
     for (int i = 1; i <= na; i++) {
@@ -423,16 +514,52 @@ int pb__osa(const uint32_t *a, int na, const uint32_t *b, int nb, int max)
  * never more than kmax. */
 static int reach(int la, int lb, int kmax)
 {
-    int L = la > lb ? la : lb, d;
-    double f = abs(la - lb) <= 1 ? 1.0 - PB_SIM_FLOOR : 1.0 - PB_SIM_FLOOR_FAR;
-    d = (int)floor(f * L + 1e-9);
-    return d < kmax ? d : kmax;
+    return pb__reach(la, lb, kmax);
 }
+
+/* Two first letters that spellings of one name may begin with: equal, or sounds that
+ * romanisations and languages write with either letter (k / c / q / g, f / v / w / b / p,
+ * u / v / w, s / z / c / x, d / t, j / y / i / g / z / d, h / kh / g, any two vowels). Names rarely
+ * change their first sound, so two words that start differently otherwise are one edit
+ * apart at most. */
+static int same_onset(uint32_t x, uint32_t y)
+{
+    static const char *const classes[] = {"aeiouy", "bpvwf", "uvw", "ckqgx", "sczx", "dt", "jyigzd", "hgk"};
+    if (x == y)
+        return 1;
+    if (x > 'z' || y > 'z')
+        return 1;
+    for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+        if (strchr(classes[i], (int)x) && strchr(classes[i], (int)y))
+            return 1;
+    return 0;
+}
+
+/* A y that stands for a vowel: between consonants or after a final consonant. */
+static int y_vowel(const uint32_t *cp, int n, int i)
+{
+    return cp[i] == 'y' && i > 0 && !latin_vowel(cp[i - 1]) && (i + 1 == n || !latin_vowel(cp[i + 1]));
+}
+
+/* Edits between two words with the same phonetic key, a y that stands for a vowel counted
+ * as i: romanisations write the same Cyrillic vowel either way (Dmytro / Dmitro, Volodymyr /
+ * Volodimir), so that a spelling with y throughout is not several edits from one with i. */
+static int phon_distance(const struct pb_tokinfo *a, const struct pb_tokinfo *b)
+{
+    uint32_t x[PB_DEL_MAX_CPS], y[PB_DEL_MAX_CPS], ybit = 1u << ('y' & 31);
+    if (a->mask && b->mask && !((a->mask | b->mask) & ybit))
+        return pb__osa(a->cp, a->ncp, b->cp, b->ncp, PB_PHON_EDITS);   /* no y in either */
+    for (int i = 0; i < a->ncp; i++)
+        x[i] = y_vowel(a->cp, a->ncp, i) ? 'i' : a->cp[i];
+    for (int i = 0; i < b->ncp; i++)
+        y[i] = y_vowel(b->cp, b->ncp, i) ? 'i' : b->cp[i];
+    return pb__osa(x, a->ncp, y, b->ncp, PB_PHON_EDITS);
+}
+
+static double sim_ne(const struct pb_tokinfo *a, const struct pb_tokinfo *b, int kmax, int edits);
 
 double pb__tok_sim_k(const struct pb_tokinfo *a, const struct pb_tokinfo *b, int kmax)
 {
-    int L, maxd, d;
-    double s;
     if (a->ncp == b->ncp) {
         int i = 0;
         while (i < a->ncp && a->cp[i] == b->cp[i])
@@ -440,6 +567,25 @@ double pb__tok_sim_k(const struct pb_tokinfo *a, const struct pb_tokinfo *b, int
         if (i == a->ncp)
             return 1.0;
     }
+    return pb__tok_sim_ne(a, b, kmax);
+}
+
+double pb__tok_sim_ne(const struct pb_tokinfo *a, const struct pb_tokinfo *b, int kmax)
+{
+    return sim_ne(a, b, kmax, 1);
+}
+
+double pb__tok_sim_phon(const struct pb_tokinfo *a, const struct pb_tokinfo *b)
+{
+    return sim_ne(a, b, PB_MAX_EDITS, 0);
+}
+
+/* pb__tok_sim_ne; without edits, the edit distance is taken to be out of reach (the caller
+ * knows it is) and only the phonetic rules can credit the pair. */
+static double sim_ne(const struct pb_tokinfo *a, const struct pb_tokinfo *b, int kmax, int edits)
+{
+    int L, maxd, d;
+    double s;
     if (a->kind == PB_TOK_NUMBER || b->kind == PB_TOK_NUMBER)
         return 0.0;
     if (a->initial || b->initial) {
@@ -452,9 +598,11 @@ double pb__tok_sim_k(const struct pb_tokinfo *a, const struct pb_tokinfo *b, int
     if (a->syllabic || b->syllabic)
         return 0.0;
     L = a->ncp > b->ncp ? a->ncp : b->ncp;
-    maxd = a->ncp <= PB_DEL_MAX_CPS && b->ncp <= PB_DEL_MAX_CPS ? reach(a->ncp, b->ncp, kmax) : 0;
+    maxd = edits && a->ncp <= PB_DEL_MAX_CPS && b->ncp <= PB_DEL_MAX_CPS ? reach(a->ncp, b->ncp, kmax) : 0;
+    if (maxd > 1 && !same_onset(a->cp[0], b->cp[0]))
+        maxd = 1;
     /* an edit changes at most two bits of the set of letters (code points mod 32) */
-    if (maxd && a->mask && b->mask && (__builtin_popcount(a->mask ^ b->mask) + 1) / 2 > maxd)
+    if (maxd && a->mask && b->mask && (pb__popcount(a->mask ^ b->mask) + 1) / 2 > maxd)
         d = maxd + 1;
     else
         d = maxd ? pb__osa(a->cp, a->ncp, b->cp, b->ncp, maxd) : maxd + 1;
@@ -466,11 +614,15 @@ double pb__tok_sim_k(const struct pb_tokinfo *a, const struct pb_tokinfo *b, int
         if (a->abjad != b->abjad) {
             /* a word romanised from Arabic or Hebrew script against one spelt in full */
             const struct pb_tokinfo *x = a->abjad ? a : b, *y = a->abjad ? b : a;
-            if (abjad_distance(x->cp, x->ncp, y->cp, y->ncp) == 0)
+            if (abjad_letters_in(x, y) && abjad_distance(x->cp, x->ncp, y->cp, y->ncp) == 0)
                 s = pb__params.phon_sim;
-        } else if (pb__osa(a->cp, a->ncp, b->cp, b->ncp, PB_PHON_EDITS) <=
-                   (a->ncp <= 4 || b->ncp <= 4 ? pb__params.phon_edits_short : PB_PHON_EDITS)) {
-            s = pb__params.phon_sim;
+        } else {
+            int limit = a->ncp <= 4 || b->ncp <= 4 ? pb__params.phon_edits_short : PB_PHON_EDITS;
+            /* the letter sets first, y and i aside (phon_distance reads a vowel y as i) */
+            uint32_t yi = 1u << ('y' & 31) | 1u << ('i' & 31);
+            if ((!a->mask || !b->mask || (pb__popcount((a->mask ^ b->mask) & ~yi) + 1) / 2 <= limit) &&
+                phon_distance(a, b) <= limit)
+                s = pb__params.phon_sim;
         }
     }
     return s >= PB_SIM_FLOOR - 1e-9 ? s : 0.0;

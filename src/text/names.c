@@ -715,10 +715,13 @@ static void ft_push_words(struct ftok *v, size_t *n, const char *base, const cha
     }
 }
 
-static int starts(const char *s, size_t n, const char *p)
+static inline int starts(const char *s, size_t n, const char *p)
 {
-    size_t k = strlen(p);
-    return n >= k && memcmp(s, p, k) == 0;
+    /* most calls fail on the first letter: no strlen, no memcmp */
+    for (size_t i = 0; p[i]; i++)
+        if (i >= n || s[i] != p[i])
+            return 0;
+    return 1;
 }
 
 static int in_list(const char *s, size_t n, const char *const *list)
@@ -898,6 +901,57 @@ static size_t latin_rules(const struct pb__tctx *c, struct ftok *v, size_t n, st
         out[m++] = t;
     }
     return m;
+}
+
+/* East Slavic patronymics (and the family names made from them) end in one suffix that
+ * every language spells its own way: -ovich in English, -owitsch in German, -owitsj in Dutch,
+ * -ovitj in Scandinavian, -ovics in Hungarian, -ovici in Romanian, -ovitx in Catalan, -ovych
+ * in Ukrainian, -avich in Belarusian, -owicz in Polish, -ović / -ovič in the South and West
+ * Slavic languages. They are one spelling here, -ovich or -evich, so that a patronymic
+ * written in any of them meets its other spellings within the edits of its stem. */
+static const struct {
+    const char *suffix;
+    const char *canon;
+} patronymic_suffixes[] = {
+    {"ovitsch", "ovich"}, {"owitsch", "ovich"}, {"evitsch", "evich"}, {"ewitsch", "evich"},
+    {"ovitch", "ovich"},  {"evitch", "evich"},  {"ovitsj", "ovich"},  {"owitsj", "ovich"},
+    {"evitsj", "evich"},  {"ewitsj", "evich"},  {"ovitsh", "ovich"},  {"evitsh", "evich"},
+    {"ovitj", "ovich"},   {"evitj", "evich"},   {"ovics", "ovich"},   {"evics", "evich"},
+    {"ovici", "ovich"},   {"evici", "evich"},   {"ovitx", "ovich"},   {"evitx", "evich"},
+    {"ovych", "ovich"},   {"evych", "evich"},   {"owicz", "ovich"},   {"ewicz", "evich"},
+    {"avich", "ovich"},   {"avic", "ovich"},    {"ovic", "ovich"},    {"evic", "evich"},
+};
+
+static size_t patronymics(struct pb__tctx *c, struct ftok *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct ftok *t = &v[i];
+        const char *s = ft_str(c, t);
+        size_t L = t->len;
+        if ((t->flags & PB__T_CANON) || L < 7)
+            continue;
+        for (size_t k = 0; k < sizeof(patronymic_suffixes) / sizeof(patronymic_suffixes[0]); k++) {
+            size_t sl = strlen(patronymic_suffixes[k].suffix), start = c->txt.len;
+            const char *canon = patronymic_suffixes[k].canon;
+            /* a stem of three letters at least, itself Latin letters */
+            if (L < sl + 3 || memcmp(s + L - sl, patronymic_suffixes[k].suffix, sl) != 0)
+                continue;
+            for (size_t j = 0; j < L - sl; j++)
+                if (!pb__is_ascii_lower(s[j]))
+                    return n;
+            /* the stem may be in the buffer it is copied to: room first, then the copy */
+            if (pb_buf_grow(&c->txt, L + strlen(canon)))
+                return n;
+            s = ft_str(c, t);
+            if (pb_buf_add(&c->txt, s, L - sl) || pb_buf_adds(&c->txt, canon))
+                return n;
+            t->lit = NULL;
+            t->off = (uint32_t)start;
+            t->len = (uint32_t)(c->txt.len - start);
+            break;
+        }
+    }
+    return n;
 }
 
 static int phrase_allowed(const struct pb__lexent *e, int flags, size_t i, size_t len, size_t n)
@@ -1235,6 +1289,7 @@ static int build_forms(struct pb__tctx *c, int flags, int lang, struct formset *
         if (join)
             m = join_acronyms(c, fa, m);
         m2 = latin_rules(c, fa, m, fb);
+        m2 = patronymics(c, fb, m2);
         m = replace_phrases(c, fb, m2, fa, flags, NULL);
         if (flags & PB_NAME_PERSON)
             m = drop_honorifics(fa, m);
@@ -1335,6 +1390,81 @@ static int orig_phrases(struct pb__tctx *c, int flags)
     }
 out:
     return rc;
+}
+
+static int ascii_vowel(char ch)
+{
+    return ch == 'a' || ch == 'e' || ch == 'i' || ch == 'o' || ch == 'u' || ch == 'y';
+}
+
+/* Length of a Lithuanian or Latvian word without its nominative ending (-as, -is, -ys, -us,
+ * -s after a consonant: Vladimiras, Vladimirs = Vladimir), or 0 when it has none. */
+static size_t baltic_stem(const char *s, size_t L)
+{
+    for (size_t i = 0; i < L; i++)
+        if (!pb__is_ascii_lower(s[i]))
+            return 0;
+    if (L >= 5 && s[L - 1] == 's' && (s[L - 2] == 'a' || s[L - 2] == 'i' || s[L - 2] == 'y' || s[L - 2] == 'u') &&
+        !ascii_vowel(s[L - 3]))
+        return L - 2;
+    if (L >= 5 && s[L - 1] == 's' && !ascii_vowel(s[L - 2]) && s[L - 2] != 's')
+        return L - 1;
+    return 0;
+}
+
+/* Hungarian writes the soft consonants of Slavic names as gy, ty, ny (Vlagyimir, Nyikolaj):
+ * before a vowel they are d, t, n. */
+static int hungarian_palatal(const char *s, size_t L, size_t i)
+{
+    return i + 2 < L && (s[i] == 'g' || s[i] == 't' || s[i] == 'n') && s[i + 1] == 'y' && ascii_vowel(s[i + 2]) &&
+           s[i + 2] != 'y';
+}
+
+/* Second spellings of Latin words, read as a second form of the name (as an umlaut's ae/oe/ue
+ * is): a name whose every word has a Baltic nominative ending, without the endings; a word
+ * with Hungarian soft consonants, with the plain ones. */
+static int latin_alternatives(struct pb__tctx *c)
+{
+    size_t nlat = 0, nbaltic = 0;
+    int rc;
+    for (size_t i = 0; i < c->ntoks; i++) {
+        const struct pb__tok *t = &c->toks[i];
+        if (t->usc != USCRIPT_LATIN || (t->flags & PB__T_CANON))
+            continue;
+        nlat++;
+        nbaltic += !t->alen && baltic_stem(c->txt.s + t->off, t->len) > 0;
+    }
+    for (size_t i = 0; i < c->ntoks; i++) {
+        struct pb__tok *t = &c->toks[i];
+        size_t L = t->len, start = c->txt.len, stem;
+        const char *s;
+        int any = 0;
+        if (t->usc != USCRIPT_LATIN || (t->flags & PB__T_CANON) || t->alen)
+            continue;
+        s = c->txt.s + t->off;
+        if (nlat >= 2 && nbaltic == nlat && (stem = baltic_stem(s, L)) > 0) {
+            /* the stem is in the buffer it is copied to: room first, then the copy */
+            if ((rc = pb_buf_grow(&c->txt, stem)) || (rc = pb_buf_add(&c->txt, c->txt.s + t->off, stem)))
+                return rc;
+            any = 1;
+        } else {
+            for (size_t j = 0; j < L; j++)
+                any |= hungarian_palatal(s, L, j);
+            for (size_t j = 0; any && j < L; j++) {
+                int soft;
+                s = c->txt.s + t->off;   /* the buffer may move */
+                soft = hungarian_palatal(s, L, j);
+                if ((rc = pb_buf_addc(&c->txt, soft && s[j] == 'g' ? 'd' : s[j])))
+                    return rc;
+                j += (size_t)soft;
+            }
+        }
+        if (any) {
+            t->aoff = (uint32_t)start;
+            t->alen = (uint32_t)(c->txt.len - start);
+        }
+    }
+    return 0;
 }
 
 /* Byte length of the first max code points of s[n]. */
@@ -1485,6 +1615,8 @@ int pb_name_forms(const char *name, int flags, struct pb_forms *out)
         if ((rc = orig_phrases(c, flags)))
             goto out;
     }
+    if ((rc = latin_alternatives(c)))
+        goto out;
     if ((rc = build_forms(c, flags, lang, &fs)))
         goto out;
     if (!fs.n) {
@@ -1542,7 +1674,7 @@ enum pb_tok_kind pb_token_kind(const char *tok)
  * A consonant skeleton: vowels dropped (a leading vowel is kept as "A"), consonants folded
  * into classes that transliterations confuse (b/p, d/t, f/v/w/ph, k/g/q/c/ck/kh/gh, the
  * sibilants and affricates s/z/c/ch/sh/sch/cz/cs/tch/ts/x, j/dj/zh/dzh), h dropped, doubles
- * collapsed. Putin, Poutine, Putyin, Poetin -> PTN; Muhammad, Mohamed, mhmd -> MMT -> MT. */
+ * collapsed. Petrov, Petroff, Petrow -> PTRF; Muhammad, Mohamed, mhmd -> MMT -> MT. */
 void pb_phonetic_key(const char *tok, char *out, size_t size)
 {
     size_t n, i = 0, o = 0;

@@ -406,7 +406,15 @@ static int rom_arabic_letters(const UChar32 *v, size_t k, int lang, struct pb_bu
             break;
         case 0x0625: r = "i"; break;
         case 0x0628: r = "b"; break;
-        case 0x062A: r = "t"; break;
+        case 0x062A:
+            /* teh + sheen is how Arabic writes the ch of foreign names (تشرشل) */
+            if (d == 0x0634) {
+                r = "ch";
+                j++;
+            } else {
+                r = "t";
+            }
+            break;
         case 0x062B: r = lang == PB__LANG_FA || lang == PB__LANG_UR ? "s" : "th"; break;
         case 0x062C: r = "j"; break;
         case 0x062D: r = "h"; break;
@@ -603,7 +611,8 @@ static const char *const hg_final[28] = {"", "k", "k", "k", "n", "n", "n", "t", 
                                          "p", "l", "m", "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t"};
 
 /* mode 0: Revised Romanization; 1: McCune-Reischauer vowels; 2: a foreign word, where the
- * vowel eu only breaks up consonants (블라디미르 = beul-la-di-mi-reu -> bladimir). */
+ * vowel eu only breaks up consonants (블라디미르 = beul-la-di-mi-reu -> bladimir) and a final
+ * chi, si or ji is the consonant alone (the loanword spelling of a final ch, sh, j). */
 static int rom_hangul_syllables(const char *s, size_t n, int mode, char sep, struct pb_buf *b)
 {
     size_t i = 0;
@@ -628,6 +637,11 @@ static int rom_hangul_syllables(const char *s, size_t n, int mode, char sep, str
         ini = hg_initial[L];
         if (L == 5 && prev_l)
             ini = mode == 2 ? "" : "l";   /* ㄹㄹ = ll */
+        if (mode == 2 && V == 20 && T == 0 && (L == 14 || L == 9 || L == 12) && i >= n) {
+            if ((rc = pb_buf_adds(b, L == 14 ? "ch" : L == 9 ? "sh" : "j")))
+                return rc;
+            break;
+        }
         if ((rc = pb_buf_adds(b, ini)) ||
             (rc = pb_buf_adds(b, mode == 2 && V == 18 && (T == 0 || T == 8) ? ""
                                  : mode == 1                                 ? hg_vowel_mr[V]
@@ -708,6 +722,140 @@ static int rom_khmer(const char *s, size_t n, struct pb_buf *b)
     return 0;
 }
 
+/* ---- Katakana read as a foreign name: Japanese spells foreign names with a vowel after
+ * every consonant (Smith = su-mi-su) and with its own sounds for others; this reading takes the
+ * vowels that only carry a consonant away again, and reads bare ji and chi as the di and ti
+ * they stand for in names from other languages. ---- */
+static void kana_parts(UChar32 c, const char **cons, char *vow)
+{
+    static const char *const kc[90] = {
+        "", "", "", "", "", "", "", "", "", "",                     /* ァ ア ィ イ ゥ ウ ェ エ ォ オ */
+        "k", "g", "k", "g", "k", "g", "k", "g", "k", "g",           /* カ ガ キ ギ ク グ ケ ゲ コ ゴ */
+        "s", "z", "sh", "j", "s", "z", "s", "z", "s", "z",          /* サ ザ シ ジ ス ズ セ ゼ ソ ゾ */
+        "t", "d", "ch", "j", "", "ts", "z", "t", "d", "t", "d",     /* タ ダ チ ヂ ッ ツ ヅ テ デ ト ド */
+        "n", "n", "n", "n", "n",                                    /* ナ ニ ヌ ネ ノ */
+        "h", "b", "p", "h", "b", "p", "f", "b", "p", "h", "b", "p", "h", "b", "p", /* ハ .. ポ */
+        "m", "m", "m", "m", "m",                                    /* マ ミ ム メ モ */
+        "y", "y", "y", "y", "y", "y",                               /* ャ ヤ ュ ユ ョ ヨ */
+        "r", "r", "r", "r", "r",                                    /* ラ リ ル レ ロ */
+        "w", "w", "w", "w", "w", "n", "v", "k", "k",                /* ヮ ワ ヰ ヱ ヲ ン ヴ ヵ ヶ */
+    };
+    static const char kv[] = "aaiiuueeoo"
+                             "aaiiuueeoo"
+                             "aaiiuueeoo"
+                             "aaiiuuueeoo"
+                             "aiueo"
+                             "aaaiiiuuueeeooo"
+                             "aiueo"
+                             "aauuoo"
+                             "aiueo"
+                             "aaieo-uae";
+    *cons = "";
+    *vow = 0;
+    if (c >= 0x30A1 && c <= 0x30F6) {
+        *cons = kc[c - 0x30A1];
+        *vow = kv[c - 0x30A1] == '-' ? 0 : kv[c - 0x30A1];
+    }
+}
+
+static int kana_small_vowel(UChar32 c)
+{
+    return c == 0x30A1 || c == 0x30A3 || c == 0x30A5 || c == 0x30A7 || c == 0x30A9;
+}
+
+static int kana_small_y(UChar32 c)
+{
+    return c == 0x30E3 || c == 0x30E5 || c == 0x30E7;
+}
+
+static int rom_kana_foreign(const char *s, size_t n, struct pb_buf *b)
+{
+    struct syl {
+        const char *cons;
+        char vow;
+        uint8_t longv, bare, gem;
+    } v[64];
+    size_t k = 0, i = 0;
+    int rc;
+    while (i < n && k < 64) {
+        UChar32 c = pb__utf8_next(s, n, &i), d = 0;
+        size_t j = i;
+        const char *cons;
+        char vow;
+        if (c == 0x30FC) {   /* ー: the vowel before is long, so it is heard */
+            if (k)
+                v[k - 1].longv = 1;
+            continue;
+        }
+        if (c == 0x30C3) {   /* ッ: the consonant after is doubled, the vowel before heard */
+            if (k)
+                v[k - 1].gem = 1;
+            continue;
+        }
+        kana_parts(c, &cons, &vow);
+        if (!*cons && !vow)
+            continue;
+        v[k] = (struct syl){cons, vow, 0, 1, 0};
+        if (j < n)
+            d = pb__utf8_next(s, n, &j);
+        if (d && kana_small_vowel(d) && c != 0x30F3) {
+            /* ファ fa, ティ ti, ウィ wi, シェ she */
+            const char *dc;
+            char dv;
+            kana_parts(d, &dc, &dv);
+            if (!*cons)
+                v[k].cons = c == 0x30A6 ? "w" : "";
+            v[k].vow = dv;
+            v[k].bare = 0;
+            i = j;
+        } else if (d && kana_small_y(d) && vow == 'i') {
+            /* キャ kya, シャ sha, ジョ jo */
+            const char *dc;
+            char dv;
+            kana_parts(d, &dc, &dv);
+            v[k].vow = dv;
+            v[k].bare = 0;
+            if (strcmp(cons, "sh") && strcmp(cons, "ch") && strcmp(cons, "j"))
+                v[k].cons = strcmp(cons, "k") == 0   ? "ky"
+                            : strcmp(cons, "g") == 0 ? "gy"
+                            : strcmp(cons, "n") == 0 ? "ny"
+                            : strcmp(cons, "h") == 0 ? "hy"
+                            : strcmp(cons, "b") == 0 ? "by"
+                            : strcmp(cons, "p") == 0 ? "py"
+                            : strcmp(cons, "m") == 0 ? "my"
+                                                     : "ry";
+            i = j;
+        }
+        k++;
+    }
+    for (size_t q = 0; q < k; q++) {
+        struct syl *x = &v[q];
+        const char *cons = x->cons;
+        char vow[2] = {x->vow, 0};
+        /* the next syllable starts with a consonant (not ン, which ends the syllable before it) */
+        int last = q + 1 == k, next_cons = !last && *v[q + 1].cons && v[q + 1].vow && strcmp(v[q + 1].cons, "y") &&
+                                            strcmp(v[q + 1].cons, "w");
+        if (x->bare && !strcmp(cons, "j") && x->vow == 'i')
+            cons = "d";
+        else if (x->bare && !strcmp(cons, "ch") && x->vow == 'i' && !last)
+            cons = "t";
+        /* a vowel that only carries its consonant: u after most consonants, o after t and d,
+         * i after a final ch; at the end, or before another consonant */
+        if (*cons && !x->longv && !x->gem && (last || next_cons) && strcmp(cons, "n") &&
+            ((x->vow == 'u' && strcmp(cons, "y") && strcmp(cons, "w")) ||
+             (x->vow == 'o' && (!strcmp(cons, "t") || !strcmp(cons, "d"))) ||
+             (x->vow == 'i' && last && !strcmp(cons, "ch"))))
+            vow[0] = 0;
+        if (!*cons && !x->vow)
+            continue;
+        if (x->vow == 0 && !strcmp(cons, "n") && (rc = pb_buf_adds(b, "n")))
+            return rc;
+        if (x->vow && ((rc = pb_buf_adds(b, cons)) || (rc = pb_buf_adds(b, vow))))
+            return rc;
+    }
+    return 0;
+}
+
 static int is_indic(int usc)
 {
     switch (usc) {
@@ -729,6 +877,7 @@ int pb__rom_systems(int usc, int lang, int person)
     case USCRIPT_GREEK: return 2;
     case USCRIPT_HEBREW: return 2;
     case USCRIPT_HANGUL: return 3;
+    case USCRIPT_KATAKANA: return 2;
     default: return is_indic(usc) ? 2 : 1;
     }
 }
@@ -769,7 +918,7 @@ int pb__romanise(struct pb__tctx *c, const struct pb__tok *t, const char *s, int
         return rom_khmer(s, n, b);
     case USCRIPT_KATAKANA:
     case USCRIPT_HIRAGANA:
-        return icu_rom(c, PB__TR_KANA, s, n, b);
+        return sys == 1 ? rom_kana_foreign(s, n, b) : icu_rom(c, PB__TR_KANA, s, n, b);
     case USCRIPT_GEORGIAN:
         return icu_rom(c, PB__TR_GEORGIAN, s, n, b);
     case USCRIPT_ARMENIAN:
@@ -780,7 +929,7 @@ int pb__romanise(struct pb__tctx *c, const struct pb__tok *t, const char *s, int
         if (rc || sys != 1 || !is_indic(t->usc))
             return rc;
         /* Hindi and its neighbours do not sound the inherent vowel of a final consonant:
-         * पुतिन is "putin", not "putina" */
+         * नगर is "nagar", not "nagara" */
         {
             size_t i = 0;
             UChar32 last = 0;

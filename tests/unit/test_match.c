@@ -206,17 +206,20 @@ static void check_candidates(void)
     CHECK(withhits > n / 2);
 }
 
-/* The banded edit distance against the textbook table. */
+/* The edit distance against the textbook table; the letters include code points equal
+ * modulo 32 (p and 0, q and 1) and one outside ASCII. */
 static void check_osa(void)
 {
+    static const uint32_t letters[] = {'a', 'b', 'p', '0', 'q', '1', 0x430};
     int bad = 0;
-    for (int t = 0; t < 3000; t++) {
+    for (int t = 0; t < 6000; t++) {
         uint32_t a[12], b[12];
         int na = 1 + (int)rnd(10), nb = 1 + (int)rnd(10), d[13][13];
+        unsigned nl = t < 3000 ? 2 : 7;
         for (int i = 0; i < na; i++)
-            a[i] = 'a' + rnd(4);
+            a[i] = letters[rnd(nl)];
         for (int j = 0; j < nb; j++)
-            b[j] = 'a' + rnd(4);
+            b[j] = letters[rnd(nl)];
         for (int i = 0; i <= na; i++)
             for (int j = 0; j <= nb; j++) {
                 int v;
@@ -239,6 +242,72 @@ static void check_osa(void)
         }
     }
     CHECK_INT(bad, 0);
+}
+
+/* Similarity of two words as the scorer sees them. */
+static double tsim(const char *a, const char *b)
+{
+    uint32_t ca[64], cb[64];
+    struct pb_tokinfo x, y;
+    memset(&x, 0, sizeof(x));
+    memset(&y, 0, sizeof(y));
+    x.cp = ca;
+    x.ncp = (uint16_t)pb__utf8_cps(a, strlen(a), ca, 64);
+    y.cp = cb;
+    y.ncp = (uint16_t)pb__utf8_cps(b, strlen(b), cb, 64);
+    x.phon = pb__phon_hash(a);
+    y.phon = pb__phon_hash(b);
+    x.mask = pb__letter_mask(ca, x.ncp);
+    y.mask = pb__letter_mask(cb, y.ncp);
+    return pb__tok_sim(&x, &y);
+}
+
+/* Rules about names in general, on invented names and single name words. */
+static void check_general_rules(void)
+{
+    /* an acronym abbreviates an organisation's name, not a run of personal names */
+    CHECK(cmp("Marta Pineda", "MP Ltd", "Organization") < 0.70);
+    CHECK(cmp("Marta Pineda", "MP Ltd", NULL) < 0.70);
+    CHECK(cmp("Nora Irene Kask", "NIK Group", "Organization") < 0.70);
+    CHECK(cmp("People's Liberation Army", "PLA", "Organization") >= 0.70);
+    CHECK(cmp("Northern Trading Bank", "NTB", "Organization") >= 0.70);
+    /* a title is a word of a vessel's or an organisation's name, not a form of address */
+    CHECK(cmp("Sofia Marin", "Lady Sofia", "Vessel") < 0.70);
+    CHECK(cmp("Sofia", "Lady Sofia", "Vessel") >= 0.70);
+    CHECK(cmp("Lady Sofia", "Lady Sofia", "Vessel") >= 0.90);
+    CHECK(cmp("Sofia Marin", "Lady Sofia Marin", "Person") >= 0.99);
+    /* words that start with different sounds are one edit apart at most */
+    CHECK(tsim("borges", "torres") == 0.0);
+    CHECK(tsim("faria", "garcia") == 0.0);
+    CHECK(tsim("barros", "carros") > 0.7);   /* one edit */
+    CHECK(tsim("kasimov", "qasimof") > 0.7); /* k / q: one sound */
+    CHECK(tsim("uladimir", "vladimor") > 0.7);
+    /* with the same consonants, a y that stands for a vowel is an i */
+    CHECK(tsim("volodymyr", "vladimir") >= 0.8);
+    CHECK(tsim("mykyta", "mikita") >= 0.8);
+    /* patronymics written in two languages' spellings */
+    CHECK(cmp("Ivan Petrovitch Orlov", "ORLOV, Ivan Petrovich", "Person") >= 0.99);
+    CHECK(cmp("Iwan Petrowitsch Orlow", "ORLOV, Ivan Petrovich", "Person") >= 0.80);
+    /* every word with a Lithuanian ending */
+    CHECK(cmp("Ivanas Orlovas", "ORLOV, Ivan", "Person") >= 0.99);
+    /* a foreign name in Hangul is spelt by sound: not compared syllable by syllable */
+    CHECK_INT(pb__script_of(PB_SCRIPT_HANGUL, "블라디미르"), PB_SCRIPT_OTHER);  /* eu between consonants */
+    CHECK_INT(pb__script_of(PB_SCRIPT_HANGUL, "이바노비치바"), PB_SCRIPT_OTHER); /* six syllables */
+    CHECK_INT(pb__script_of(PB_SCRIPT_HANGUL, "김정은"), PB_SCRIPT_HANGUL);
+    /* a name of initials and generic words is found through its initials, as the brute-force
+     * scan finds it */
+    {
+        struct probity_query q;
+        struct probity_result a, b;
+        struct probity_error err;
+        memset(&q, 0, sizeof(q));
+        q.name = "E. X. Co.";
+        CHECK(probity_screen(ix, &q, &a, &err) == 0);
+        CHECK(pb__screen_brute(ix, &q, &b, &err) == 0);
+        CHECK(a.n >= 1 && same_hits(&a, &b));
+        probity_result_release(&a);
+        probity_result_release(&b);
+    }
 }
 
 /* The store and the files SQLite keeps beside it. */
@@ -496,6 +565,7 @@ int main(void)
     }
 
     check_osa();
+    check_general_rules();
     check_candidates();
 
     probity_index_free(ix);

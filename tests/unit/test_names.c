@@ -97,6 +97,18 @@ static int expect_tokens(const char *name, int flags, const char *toks)
     return ok;
 }
 
+/* Number of forms of a name (0 on error). */
+static size_t form_count(const char *name, int flags)
+{
+    struct pb_forms f;
+    size_t n;
+    if (pb_name_forms(name, flags, &f))
+        return 0;
+    n = f.n;
+    pb_forms_release(&f);
+    return n;
+}
+
 static void test_scripts(void)
 {
     struct pb_forms f;
@@ -122,7 +134,7 @@ static void test_scripts(void)
     CHECK(expect_form("Владимир Путин", PB_NAME_PERSON, "vladimir putin"));
     CHECK(expect_form("Владимир Путин", PB_NAME_PERSON, "владимир путин"));
     CHECK(expect_form("Путин, Владимир Владимирович", PB_NAME_PERSON, "putin vladimir vladimirovich"));
-    CHECK(expect_form("Путін Володимир Володимирович", PB_NAME_PERSON, "putin volodymyr volodymyrovych"));
+    CHECK(expect_form("Путін Володимир Володимирович", PB_NAME_PERSON, "putin volodymyr volodymyrovich"));
     CHECK(expect_form("Володимир Зеленський", PB_NAME_PERSON, "volodymyr zelenskyy"));
     CHECK(expect_form("Сергей Викторович Лавров", PB_NAME_PERSON, "sergey viktorovich lavrov"));
     CHECK(expect_form("Юрий Ковальчук", PB_NAME_PERSON, "yuri kovalchuk"));   /* yuriy -> yuri variant */
@@ -172,7 +184,7 @@ static void test_latin(void)
     CHECK(expect_form("HAQ, Abdul", PB_NAME_PERSON, "haq abdul"));
     CHECK(expect_form("O'Brien", 0, "obrien"));
     CHECK(expect_form("Vladímír Pútín", PB_NAME_PERSON, "vladimir putin"));
-    CHECK(expect_form("Władimir Władimirowicz Putin", PB_NAME_PERSON, "wladimir wladimirowicz putin"));
+    CHECK(expect_form("Władimir Władimirowicz Putin", PB_NAME_PERSON, "wladimir wladimirovich putin"));
     CHECK(expect_form("Vladimir V. Putin", PB_NAME_PERSON, "vladimir v putin"));   /* initials stay */
     CHECK(expect_form("Müller", PB_NAME_PERSON, "muller"));
     CHECK(expect_form("Müller", PB_NAME_PERSON, "mueller"));
@@ -292,6 +304,43 @@ static void test_orgs(void)
     CHECK_INT(pb_token_kind("26165"), PB_TOK_NUMBER);
     CHECK_INT(pb_token_kind("putin"), PB_TOK_WORD);
     CHECK_INT(pb_token_kind(""), PB_TOK_WORD);
+}
+
+/* Rules about names in general, each on invented names or single name words. */
+static void test_general_rules(void)
+{
+    /* a patronymic's suffix, as each language spells it, is one spelling */
+    CHECK(expect_form("Ivan Petrovitch", PB_NAME_PERSON, "ivan petrovich"));
+    CHECK(expect_form("Iwan Petrowitsch", PB_NAME_PERSON, "iwan petrovich"));
+    CHECK(expect_form("Ivan Petrovics", PB_NAME_PERSON, "ivan petrovich"));
+    CHECK(expect_form("Ivan Petrovici", PB_NAME_PERSON, "ivan petrovich"));
+    CHECK(expect_form("Ivan Petrovytsj", PB_NAME_PERSON, "ivan petrovytsj")); /* not a known spelling */
+    CHECK(expect_form("Ivan Petrowitsj", PB_NAME_PERSON, "ivan petrovich"));
+    CHECK(expect_form("Ivan Petrovych", PB_NAME_PERSON, "ivan petrovich"));
+    CHECK(expect_form("Ivan Sergeyevitch", PB_NAME_PERSON, "ivan sergeyevich"));
+    CHECK(expect_form("Marko Jovanović", PB_NAME_PERSON, "marko jovanovich"));
+    CHECK(expect_form("Ovic", PB_NAME_PERSON, "ovic"));                         /* no stem: not a suffix */
+    /* Arabic writes the ch of foreign names as teh + sheen */
+    CHECK(expect_tokens("تشرشل", PB_NAME_PERSON, "chrshl"));
+    /* a foreign name in Hangul: the loanword reading drops the vowels that break up
+     * consonants, and a final chi is ch */
+    CHECK(expect_tokens("이바노비치", PB_NAME_PERSON, "ibanobich"));
+    CHECK(expect_tokens("스미스", PB_NAME_PERSON, "smis"));
+    /* katakana read as a foreign name: vowels that only carry a consonant are dropped, a
+     * long vowel is kept, bare ji and chi are di and ti */
+    CHECK(expect_form("スミス", PB_NAME_PERSON, "smis"));
+    CHECK(expect_form("バラク・オバマ", PB_NAME_PERSON, "barak obama"));
+    CHECK(expect_form("ブッシュ", PB_NAME_PERSON, "bush"));
+    CHECK(expect_form("ラジーミル", PB_NAME_PERSON, "radimir"));
+    CHECK(expect_form("スミス", PB_NAME_PERSON, "sumisu"));                     /* Hepburn kept */
+    /* Lithuanian and Latvian nominative endings, when every word has one */
+    CHECK(expect_form("Jonas Kazlauskas", PB_NAME_PERSON, "jon kazlausk"));
+    CHECK(expect_form("Jonas Kazlauskas", PB_NAME_PERSON, "jonas kazlauskas"));
+    CHECK(expect_form("Andrejs Ozols", PB_NAME_PERSON, "andrey ozol"));   /* andrej is spelt andrey */
+    CHECK(form_count("Thomas Brown", PB_NAME_PERSON) == 1);                    /* brown has no ending */
+    /* Hungarian soft consonants of Slavic names */
+    CHECK(expect_form("Vagyim Nyikityin", PB_NAME_PERSON, "vadim nikitin"));
+    CHECK(expect_form("Vagyim Nyikityin", PB_NAME_PERSON, "vagyim nyikityin"));
 }
 
 static void test_phonetic(void)
@@ -513,6 +562,7 @@ int main(void)
     test_latin();
     test_orgs();
     test_phonetic();
+    test_general_rules();
     test_bad_input();
     test_threads();
     test_variants(shared);
