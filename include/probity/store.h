@@ -11,7 +11,7 @@
 struct probity_store;
 
 /* Schema version this binary writes; a file with a newer one is refused. */
-#define PROBITY_STORE_SCHEMA 5
+#define PROBITY_STORE_SCHEMA 6
 
 /* Open (creating or migrating) the store at `path`. *out belongs to the caller and is
  * released with probity_store_close. Errors: PROBITY_ESTORE, PROBITY_ESCHEMA. */

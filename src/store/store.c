@@ -19,6 +19,11 @@
 #include "store/store_internal.h"
 #include "text/text.h"
 
+struct schema_count {
+    char *schema;
+    long n;
+};
+
 struct probity_store {
     sqlite3 *db;
     char *path;
@@ -30,6 +35,8 @@ struct probity_store {
     long load_statements;
     struct pb_buf last_id;                     /* the entity stored last, and its row */
     int64_t last_n;
+    struct schema_count *counts;               /* entities of load_vid by schema */
+    size_t ncounts;
     struct pb_map types;   /* "schema\tprop" -> static type string ("" when unknown) */
 };
 
@@ -118,6 +125,11 @@ static const char *const migrations[] = {
     /* 5: the text of chunks packed together in blocks (src/store/docs.c); a chunk's text
      * column may refer to one, which an older probity could not read. */
     "CREATE TABLE text_block(id INTEGER PRIMARY KEY, data NOT NULL);",
+    /* 6: entities of a version counted by schema when the load ends, so that neither the end
+     * of a load nor `probity lists` sorts a whole version to count it */
+    "CREATE TABLE version_schema(version INTEGER NOT NULL, schema TEXT NOT NULL, n INTEGER NOT NULL,"
+    "  PRIMARY KEY(version, schema)) WITHOUT ROWID;"
+    "INSERT INTO version_schema SELECT version, schema, COUNT(*) FROM entity GROUP BY version, schema;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -447,6 +459,9 @@ void probity_store_close(struct probity_store *st)
     sqlite3_finalize(st->set_entity);
     pb_buf_release(&st->pack);
     pb_buf_release(&st->last_id);
+    for (size_t i = 0; i < st->ncounts; i++)
+        free(st->counts[i].schema);
+    free(st->counts);
     free(st->order);
     sqlite3_close(st->db);
     pb_map_release(&st->types, NULL);
@@ -555,6 +570,32 @@ static const char *cached_type(struct probity_store *st, const char *schema, con
     return t ? t : "";
 }
 
+/* Add delta to the count of a schema in *counts (a short list: FtM has a few dozen schemata). */
+static int count_schema(struct schema_count **counts, size_t *n, const char *schema, long delta)
+{
+    struct schema_count *c;
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*counts)[i].schema, schema) == 0) {
+            (*counts)[i].n += delta;
+            return 0;
+        }
+    if (!(c = realloc(*counts, (*n + 1) * sizeof(*c))))
+        return PROBITY_ENOMEM;
+    *counts = c;
+    if (!(c[*n].schema = pb_strdup(schema)))
+        return PROBITY_ENOMEM;
+    c[(*n)++].n = delta;
+    return 0;
+}
+
+static void reset_counts(struct probity_store *st)
+{
+    for (size_t i = 0; i < st->ncounts; i++)
+        free(st->counts[i].schema);
+    st->ncounts = 0;
+    st->load_statements = 0;
+}
+
 /* Store p's statements as the packed value of (vid, p->id) when that entity is already in
  * the version: the union of both statement sets, and the more specific schema. */
 static int merge_entity(struct probity_store *st, int64_t vid, const struct pb_packed *p, struct probity_error *err)
@@ -563,7 +604,7 @@ static int merge_entity(struct probity_store *st, int64_t vid, const struct pb_p
     struct probity_prop *props = NULL;
     struct pb_buf both = PB_BUF_INIT, out = PB_BUF_INIT;
     const struct probity_prop **scratch = NULL;
-    char *schema = NULL;
+    char *schema = NULL, *old_schema_copy = NULL;
     size_t cap = 0, nscratch = 0;
     long nold = 0, n, nall;
     int rc = 0;
@@ -576,6 +617,7 @@ static int merge_entity(struct probity_store *st, int64_t vid, const struct pb_p
         size_t len = (size_t)sqlite3_column_bytes(s, 1), pos = 0;
         const char *prop, *value;
         schema = pb_strdup(common && strcmp(common, p->schema) == 0 ? p->schema : old_schema);
+        old_schema_copy = pb_strdup(old_schema);
         while (next_statement(blob, len, &pos, &prop, &value))
             nold++;
         if (pb_buf_add(&both, blob ? blob : "", len) || pb_buf_add(&both, p->stmts ? p->stmts : "", p->len))
@@ -583,7 +625,7 @@ static int merge_entity(struct probity_store *st, int64_t vid, const struct pb_p
         st->last_n = sqlite3_column_int64(s, 2);
     }
     sqlite3_reset(s);
-    if (rc || !schema || (nall = unpack_statements(both.s, both.len, &props, &cap)) < 0 ||
+    if (rc || !schema || !old_schema_copy || (nall = unpack_statements(both.s, both.len, &props, &cap)) < 0 ||
         (n = pb__pack_statements(&out, props, (size_t)nall, &scratch, &nscratch)) < 0) {
         rc = pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
         goto out;
@@ -598,10 +640,15 @@ static int merge_entity(struct probity_store *st, int64_t vid, const struct pb_p
     sqlite3_reset(s);
     if (!rc)
         st->load_statements += n - nold;
+    if (!rc && strcmp(schema, old_schema_copy) != 0 &&
+        (count_schema(&st->counts, &st->ncounts, old_schema_copy, -1) ||
+         count_schema(&st->counts, &st->ncounts, schema, 1)))
+        rc = pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
 out:
     free(props);
     free(scratch);
     free(schema);
+    free(old_schema_copy);
     pb_buf_release(&both);
     pb_buf_release(&out);
     return rc;
@@ -641,7 +688,7 @@ int pb__store_put_packed(struct probity_store *st, int64_t vid, const struct pb_
         return rc;
     if (vid != st->load_vid) {
         st->load_vid = vid;
-        st->load_statements = 0;
+        reset_counts(st);
     }
     s = st->ins_entity;
     sqlite3_bind_int64(s, 1, vid);
@@ -658,6 +705,8 @@ int pb__store_put_packed(struct probity_store *st, int64_t vid, const struct pb_
     if (sqlite3_changes(st->db) > 0) {
         st->load_statements += p->count;
         st->last_n = sqlite3_last_insert_rowid(st->db);
+        if (count_schema(&st->counts, &st->ncounts, p->schema, 1))
+            return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
     } else if ((rc = merge_entity(st, vid, p, err))) { /* seen before in this version */
         return rc;
     }
@@ -720,19 +769,6 @@ int probity_store_put_name(struct probity_store *st, int64_t vid, const char *en
     return rc == SQLITE_DONE ? 0 : sqlerr(st, err, "store name");
 }
 
-static long count_of(struct probity_store *st, const char *sql, int64_t vid)
-{
-    sqlite3_stmt *s;
-    long n = -1;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(s, 1, vid);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        n = (long)sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return n;
-}
-
 static void read_version(sqlite3_stmt *s, struct probity_version *v)
 {
     const char *t;
@@ -770,40 +806,87 @@ static int version_by_id(struct probity_store *st, int64_t vid, struct probity_v
     return rc;
 }
 
-int probity_store_version_finish(struct probity_store *st, int64_t vid, struct probity_version *info,
-                                 struct probity_error *err)
+/* Count a version's entities by schema by reading them (a version this handle did not load). */
+static int scan_counts(struct probity_store *st, int64_t vid, struct schema_count **counts, size_t *n,
+                       long *statements, struct probity_error *err)
 {
-    long nr = count_of(st, "SELECT COUNT(*) FROM entity WHERE version = ?1", vid);
-    long ns = vid == st->load_vid ? st->load_statements
-                                  : count_of(st, "SELECT SUM(pb_count(statements)) FROM entity WHERE version = ?1", vid);
-    long ne = 0;
-    int rc;
     sqlite3_stmt *s;
-    if (nr < 0 || ns < 0)
-        return sqlerr(st, err, "count version");
-    if (sqlite3_prepare_v2(st->db, "SELECT schema, COUNT(*) FROM entity WHERE version = ?1 GROUP BY schema", -1, &s,
+    int rc = 0, step;
+    if (sqlite3_prepare_v2(st->db, "SELECT schema, pb_count(statements) FROM entity WHERE version = ?1", -1, &s,
                            NULL) != SQLITE_OK)
         return sqlerr(st, err, "count version");
     sqlite3_bind_int64(s, 1, vid);
-    while (sqlite3_step(s) == SQLITE_ROW)
-        if (probity_schema_is_target((const char *)sqlite3_column_text(s, 0)))
-            ne += (long)sqlite3_column_int64(s, 1);
+    *statements = 0;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        *statements += (long)sqlite3_column_int64(s, 1);
+        if (count_schema(counts, n, (const char *)sqlite3_column_text(s, 0), 1)) {
+            rc = pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = sqlerr(st, err, "count version");
     sqlite3_finalize(s);
+    return rc;
+}
+
+int probity_store_version_finish(struct probity_store *st, int64_t vid, struct probity_version *info,
+                                 struct probity_error *err)
+{
+    struct schema_count *counts = NULL;
+    size_t ncounts = 0;
+    long nr = 0, ns = 0, ne = 0;
+    sqlite3_stmt *s = NULL;
+    int rc = 0;
+    if (vid == st->load_vid) {
+        counts = st->counts;
+        ncounts = st->ncounts;
+        ns = st->load_statements;
+    } else if ((rc = scan_counts(st, vid, &counts, &ncounts, &ns, err))) {
+        goto out;
+    }
+    if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO version_schema(version, schema, n) VALUES(?1, ?2, ?3)",
+                           -1, &s, NULL) != SQLITE_OK) {
+        rc = sqlerr(st, err, "count version");
+        goto out;
+    }
+    for (size_t i = 0; i < ncounts; i++) {
+        if (counts[i].n <= 0)
+            continue;
+        nr += counts[i].n;
+        if (probity_schema_is_target(counts[i].schema))
+            ne += counts[i].n;
+        sqlite3_bind_int64(s, 1, vid);
+        sqlite3_bind_text(s, 2, counts[i].schema, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 3, counts[i].n);
+        if (sqlite3_step(s) != SQLITE_DONE) {
+            rc = sqlerr(st, err, "count version");
+            goto out;
+        }
+        sqlite3_reset(s);
+    }
     if ((rc = run_simple(st, "UPDATE version SET entities = ?4 WHERE id = ?1", vid, NULL, NULL, ne, err)) ||
         (rc = run_simple(st, "UPDATE version SET records = ?4 WHERE id = ?1", vid, NULL, NULL, nr, err)) ||
-        (rc = run_simple(st, "UPDATE version SET statements = ?4 WHERE id = ?1", vid, NULL, NULL, ns, err)))
-        return rc;
-    if ((rc = run_simple(st,
+        (rc = run_simple(st, "UPDATE version SET statements = ?4 WHERE id = ?1", vid, NULL, NULL, ns, err)) ||
+        (rc = run_simple(st,
                          "UPDATE dataset SET current = ?1 WHERE name = (SELECT dataset FROM version WHERE id = ?1)",
                          vid, NULL, NULL, 0, err)))
-        return rc;
-    return info ? version_by_id(st, vid, info, err) : 0;
+        goto out;
+    rc = info ? version_by_id(st, vid, info, err) : 0;
+out:
+    sqlite3_finalize(s);
+    if (counts != st->counts) {
+        for (size_t i = 0; i < ncounts; i++)
+            free(counts[i].schema);
+        free(counts);
+    }
+    return rc;
 }
 
 int probity_store_version_drop(struct probity_store *st, int64_t vid, struct probity_error *err)
 {
     static const char *const sql[] = {
-        "DELETE FROM entity WHERE version = ?1",
+        "DELETE FROM entity WHERE version = ?1", "DELETE FROM version_schema WHERE version = ?1",
         "DELETE FROM ref WHERE version = ?1",
         "DELETE FROM name_key WHERE version = ?1", "DELETE FROM version_file WHERE version = ?1",
         "DELETE FROM version WHERE id = ?1",
@@ -895,8 +978,7 @@ int probity_store_schema_counts(struct probity_store *st, int64_t vid, probity_c
     sqlite3_stmt *s;
     int rc = 0;
     if (sqlite3_prepare_v2(st->db,
-                           "SELECT schema, COUNT(*) FROM entity WHERE version = ?1 GROUP BY schema"
-                           " ORDER BY COUNT(*) DESC, schema",
+                           "SELECT schema, n FROM version_schema WHERE version = ?1 ORDER BY n DESC, schema",
                            -1, &s, NULL) != SQLITE_OK)
         return sqlerr(st, err, "count schemata");
     sqlite3_bind_int64(s, 1, vid);
