@@ -75,6 +75,16 @@ int pb_date_iso(const char *in, char out[11]);
  * previousName): those the name-key index covers. */
 int pb_is_name_prop(const char *prop);
 
+/* ---- small encodings ---- */
+/* Write v as a LEB128 varint (7 bits a byte, low first) at p (room for 10 bytes); returns
+ * the bytes written. */
+size_t pb_uvarint_put(unsigned char *p, uint64_t v);
+/* Read a varint from p[*at..n), advancing *at. Returns 0, or -1 when truncated or too long. */
+int pb_uvarint_get(const unsigned char *p, size_t n, size_t *at, uint64_t *v);
+/* A word of up to 8 bytes as one number, the same on any byte order (for small hash tables
+ * of short words). */
+uint64_t pb_word_key8(const char *w, size_t n);
+
 /* ---- hashing ---- */
 /* sha256 of a whole file as 64 hex digits; the file size goes to *size. */
 int pb_sha256_file(const char *path, char hex[65], int64_t *size, struct probity_error *err);

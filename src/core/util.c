@@ -300,3 +300,35 @@ out:
     fclose(fp);
     return rc;
 }
+
+size_t pb_uvarint_put(unsigned char *p, uint64_t v)
+{
+    size_t n = 0;
+    do {
+        p[n++] = (unsigned char)((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    return n;
+}
+
+int pb_uvarint_get(const unsigned char *p, size_t n, size_t *at, uint64_t *v)
+{
+    int shift = 0;
+    *v = 0;
+    while (*at < n && shift < 64) {
+        unsigned char c = p[(*at)++];
+        *v |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80))
+            return 0;
+        shift += 7;
+    }
+    return -1;
+}
+
+uint64_t pb_word_key8(const char *w, size_t n)
+{
+    uint64_t key = 0;
+    for (size_t i = 0; i < n && i < 8; i++)
+        key |= (uint64_t)(unsigned char)w[i] << (8 * i);
+    return key;
+}

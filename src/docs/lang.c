@@ -66,15 +66,6 @@ struct stop_slot {
 static struct stop_slot stop_tab[STOP_SLOTS];
 static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
 
-/* A word of up to 8 bytes as one number, the same on any byte order. */
-static uint64_t word_key(const char *w, size_t n)
-{
-    uint64_t key = 0;
-    for (size_t i = 0; i < n; i++)
-        key |= (uint64_t)(unsigned char)w[i] << (8 * i);
-    return key;
-}
-
 static size_t stop_slot_of(uint64_t key)
 {
     return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 56) % STOP_SLOTS;
@@ -84,7 +75,7 @@ static void stop_build(void)
 {
     for (int k = 0; k < 6; k++)
         for (int w = 0; w < 20; w++) {
-            uint64_t key = word_key(stopwords[k][w], strlen(stopwords[k][w]));
+            uint64_t key = pb_word_key8(stopwords[k][w], strlen(stopwords[k][w]));
             size_t i;
             for (i = stop_slot_of(key); stop_tab[i].key && stop_tab[i].key != key; i = (i + 1) % STOP_SLOTS)
                 ;
@@ -97,7 +88,7 @@ static void end_word(struct pb__lang *l, const char *word, size_t wlen)
 {
     /* stop words are short: only words of 8 bytes or less can be one */
     if (wlen && wlen <= 8) {
-        uint64_t key = word_key(word, wlen);
+        uint64_t key = pb_word_key8(word, wlen);
         for (size_t i = stop_slot_of(key); stop_tab[i].key; i = (i + 1) % STOP_SLOTS)
             if (stop_tab[i].key == key) {
                 for (int k = 0; k < 6; k++)

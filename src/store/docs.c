@@ -255,30 +255,6 @@ static void sql_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
  * the same ids: a rollback anywhere in the process makes every cached block stale. */
 static _Atomic unsigned long block_generation;
 
-static size_t put_uvarint(unsigned char *p, uint64_t v)
-{
-    size_t n = 0;
-    do {
-        p[n++] = (unsigned char)((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
-        v >>= 7;
-    } while (v);
-    return n;
-}
-
-static int get_uvarint(const unsigned char *p, size_t n, size_t *at, uint64_t *v)
-{
-    int shift = 0;
-    *v = 0;
-    while (*at < n && shift < 64) {
-        unsigned char c = p[(*at)++];
-        *v |= (uint64_t)(c & 0x7F) << shift;
-        if (!(c & 0x80))
-            return 0;
-        shift += 7;
-    }
-    return -1;
-}
-
 static size_t ref_make(unsigned char out[REF_MAX], size_t len, int64_t block, size_t off)
 {
     size_t n = 4;
@@ -286,8 +262,8 @@ static size_t ref_make(unsigned char out[REF_MAX], size_t len, int64_t block, si
     out[1] = (unsigned char)((len >> 8) & 0xFF);
     out[2] = (unsigned char)((len >> 16) & 0xFF);
     out[3] = (unsigned char)(((len >> 24) & 0x7F) | 0x80);
-    n += put_uvarint(out + n, (uint64_t)block);
-    n += put_uvarint(out + n, (uint64_t)off);
+    n += pb_uvarint_put(out + n, (uint64_t)block);
+    n += pb_uvarint_put(out + n, (uint64_t)off);
     return n;
 }
 
@@ -379,7 +355,7 @@ static void sql_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     if (n >= 4 && (b[3] & 0x80)) {
         size_t len = (size_t)b[0] | (size_t)b[1] << 8 | (size_t)b[2] << 16 | (size_t)(b[3] & 0x7F) << 24, at = 4;
         uint64_t id, off;
-        if (get_uvarint(b, n, &at, &id) || get_uvarint(b, n, &at, &off) || at != n) {
+        if (pb_uvarint_get(b, n, &at, &id) || pb_uvarint_get(b, n, &at, &off) || at != n) {
             sqlite3_result_error(ctx, "damaged chunk text reference", -1);
             return;
         }

@@ -633,16 +633,7 @@ int pb_segment(struct pb_segmenter *sg, const char *text, size_t len, int flags,
 
 static int get_varint(const unsigned char *p, size_t n, size_t *at, uint64_t *v)
 {
-    int shift = 0;
-    *v = 0;
-    while (*at < n && shift < 64) {
-        unsigned char c = p[(*at)++];
-        *v |= (uint64_t)(c & 0x7F) << shift;
-        if (!(c & 0x80))
-            return 0;
-        shift += 7;
-    }
-    return PROBITY_EFORMAT;
+    return pb_uvarint_get(p, n, at, v) ? PROBITY_EFORMAT : 0;
 }
 
 struct enc {
@@ -652,12 +643,7 @@ struct enc {
 
 static size_t varint_at(char *p, uint64_t v)
 {
-    size_t n = 0;
-    do {
-        p[n++] = (char)((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
-        v >>= 7;
-    } while (v);
-    return n;
+    return pb_uvarint_put((unsigned char *)p, v);
 }
 
 /* flags, start as a delta from the previous start, length in the input, normalised text;
@@ -825,15 +811,6 @@ static struct {
 } stop_tab[STOP_SLOTS];
 static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
 
-/* A word of up to 8 bytes as one number, the same on any byte order. */
-static uint64_t word_key(const char *w, size_t n)
-{
-    uint64_t key = 0;
-    for (size_t i = 0; i < n; i++)
-        key |= (uint64_t)(unsigned char)w[i] << (8 * i);
-    return key;
-}
-
 static size_t stop_slot(uint64_t key)
 {
     return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 56) % STOP_SLOTS;
@@ -842,7 +819,7 @@ static size_t stop_slot(uint64_t key)
 static void stop_build(void)
 {
     for (size_t k = 0; k < sizeof(stopwords) / sizeof(stopwords[0]); k++) {
-        uint64_t key = word_key(stopwords[k].w, strlen(stopwords[k].w));
+        uint64_t key = pb_word_key8(stopwords[k].w, strlen(stopwords[k].w));
         size_t i;
         for (i = stop_slot(key); stop_tab[i].key && stop_tab[i].key != key; i = (i + 1) % STOP_SLOTS)
             ;
@@ -854,7 +831,7 @@ static void stop_build(void)
 /* w[0..n), n < 8, lower case */
 static void stop_word(struct pb_lang_count *c, const char *w, size_t n)
 {
-    uint64_t key = word_key(w, n);
+    uint64_t key = pb_word_key8(w, n);
     for (size_t i = stop_slot(key); stop_tab[i].key; i = (i + 1) % STOP_SLOTS)
         if (stop_tab[i].key == key) {
             for (int l = 0; l < L_N; l++)
