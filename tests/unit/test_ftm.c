@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include "check.h"
 #include "probity/lists.h"
+#include "store/store_internal.h"
 #include "probity/model.h"
 #include "probity/store.h"
 
@@ -482,6 +483,43 @@ static void test_errors(struct probity_store *st)
     CHECK_INT(count_entities(st, "zala"), before);
 }
 
+/* A store that fills up in the middle of a load: the storing thread fails while the loader's
+ * thread is still parsing (and blocked on a full queue); the load must end with the store's
+ * error, not hang, and leave the store as it was. */
+static void test_store_full(void)
+{
+    struct probity_store *st = NULL;
+    struct probity_error err;
+    struct probity_load_result res;
+    char big[1200], pragma[64];
+    long before, after;
+    remove_db(tmp_db2);
+    CHECK_INT(probity_store_open(&st, tmp_db2, &err), 0);
+    if (!st)
+        return;
+    CHECK_INT(load(st, sample("yente_zala_entities.ftm.json"), "small", &res, &err), 0);
+    before = count_entities(st, "small");
+    CHECK_INT(before, 91);
+    {
+        sqlite3 *db = pb__store_db(st);
+        sqlite3_stmt *q;
+        int pages = 0;
+        if (sqlite3_prepare_v2(db, "PRAGMA page_count", -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+            pages = sqlite3_column_int(q, 0);
+        sqlite3_finalize(q);
+        snprintf(pragma, sizeof(pragma), "PRAGMA max_page_count=%d", pages + 8);
+        CHECK_INT(sqlite3_exec(db, pragma, NULL, NULL, NULL), SQLITE_OK);
+    }
+    snprintf(big, sizeof(big), "%s/data/lists/ofac_sdn/2024-05-03_full/sdn.csv", check_shared());
+    CHECK_INT(load(st, big, "big", &res, &err), PROBITY_ESTORE);
+    CHECK(strstr(err.msg, "full") != NULL);
+    after = count_entities(st, "small");
+    CHECK_INT(after, before);
+    CHECK_INT(count_entities(st, "big"), 0);
+    probity_store_close(st);
+    remove_db(tmp_db2);
+}
+
 int main(void)
 {
     struct probity_store *st = NULL;
@@ -500,6 +538,7 @@ int main(void)
     test_t1_sa_delta(st);
     test_synthetic(st);
     test_errors(st);
+    test_store_full();
     probity_store_close(st);
     remove_db(tmp_db);
     remove(tmp_file);
