@@ -25,6 +25,7 @@
 #include "core/core.h"
 #include "docs/extract.h"
 #include "probity/docs.h"
+#include "bench_util.h"
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 static uint64_t next_rand(void)
@@ -33,21 +34,6 @@ static uint64_t next_rand(void)
     rng ^= rng >> 7;
     rng ^= rng << 17;
     return rng;
-}
-
-static double wall(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-           (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 /* ---- paragraphs of the real corpus ---- */
@@ -214,15 +200,15 @@ static void ingest_run(const char *db, const char *dir, int jobs, int64_t bytes,
     o.jobs = jobs;
     o.on_file = on_file;
     o.ctx = &s;
-    t0 = wall();
-    c0 = cpu();
+    t0 = bench_wall();
+    c0 = bench_cpu();
     if (probity_ingest(st, paths, 1, &o, &sum, &err)) {
         probity_error_print(stderr, &err);
         exit(1);
     }
     probity_store_close(st);   /* the WAL is checkpointed here: part of the cost */
-    dt = wall() - t0;
-    dc = cpu() - c0;
+    dt = bench_wall() - t0;
+    dc = bench_cpu() - c0;
     printf("%-22s %6ld docs  %7.1f MB  %6.2f s  %6.1f MB/s wall  %6.1f MB/s per CPU-second (%.2f CPU s)  "
            "%ld failed\n",
            label, sum.ok, (double)bytes / 1e6, dt, (double)bytes / 1e6 / dt, (double)bytes / 1e6 / dc, dc, sum.failed);
@@ -235,12 +221,6 @@ static int on_hit(void *ctx, const struct probity_search_hit *h)
     (void)h;
     (*(long *)ctx)++;
     return 0;
-}
-
-static int dbl_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 /* A word of a paragraph: ASCII letters only, at least 4 of them. */
@@ -349,12 +329,12 @@ static void search_run(const char *db, const struct paras *p, int nq)
         }
         if (!ok)
             continue;
-        t0 = wall();
+        t0 = bench_wall();
         if (probity_search(st, q, &o, on_hit, &hits, &err)) {
             fprintf(stderr, "  query %s: %s\n", q, err.msg);
             continue;
         }
-        lat[done] = (wall() - t0) * 1000;
+        lat[done] = (bench_wall() - t0) * 1000;
         total += lat[done];
         if (bykind[kind])
             bykind[kind][nk[kind]++] = lat[done];
@@ -363,7 +343,7 @@ static void search_run(const char *db, const struct paras *p, int nq)
         kinds[kind]++;
         done++;
     }
-    qsort(lat, (size_t)nq, sizeof(double), dbl_cmp);
+    qsort(lat, (size_t)nq, sizeof(double), bench_dbl_cmp);
     printf("search: %d queries (", nq);
     for (int k = 0; k < 7; k++)
         printf("%s%d %s", k ? ", " : "", kinds[k], kind_names[k]);
@@ -372,7 +352,7 @@ static void search_run(const char *db, const struct paras *p, int nq)
            lat[nq * 95 / 100], lat[nq * 99 / 100], lat[nq - 1]);
     for (int k = 0; k < 7; k++) {
         if (nk[k] && bykind[k]) {
-            qsort(bykind[k], (size_t)nk[k], sizeof(double), dbl_cmp);
+            qsort(bykind[k], (size_t)nk[k], sizeof(double), bench_dbl_cmp);
             printf("  %-10s p50 %6.2f  p95 %6.2f  max %6.2f ms\n", kind_names[k], bykind[k][nk[k] / 2],
                    bykind[k][nk[k] * 95 / 100], bykind[k][nk[k] - 1]);
         }
@@ -402,18 +382,18 @@ static void pdf_run(const struct paras *p, const char *out, int copies)
             bytes += file_size(path);
         }
     snprintf(cmd, sizeof(cmd), "for f in '%s'/*.pdf; do pdftotext \"$f\" /dev/null || exit 1; done", dir);
-    t0 = wall();
+    t0 = bench_wall();
     if (system(cmd) != 0) {
         printf("pdf: pdftotext not available; skipped\n");
         return;
     }
-    tp = wall() - t0;
+    tp = bench_wall() - t0;
     snprintf(db, sizeof(db), "%s/pdf.db", out);
-    t0 = wall();
+    t0 = bench_wall();
     ingest_run(db, dir, 1, bytes, "pdf ingest, 1 job");
     printf("pdf: %d files, pdftotext %.2f s, probity ingest %.2f s (1 job, store included): %.0f%% of "
            "pdftotext's speed\n",
-           p->pdfs * copies, tp, wall() - t0, 100.0 * tp / (wall() - t0));
+           p->pdfs * copies, tp, bench_wall() - t0, 100.0 * tp / (bench_wall() - t0));
 }
 
 int main(int argc, char **argv)

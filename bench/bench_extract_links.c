@@ -9,13 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include "probity/evidence.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "bench_util.h"
 
 static unsigned long long rng = 88172645463325252ULL;
 static unsigned long long next(void)
@@ -107,7 +101,7 @@ int main(int argc, char **argv)
     text[len] = 0;
     if (probity_gazetteer_new(&g))
         goto out;
-    t0 = now();
+    t0 = bench_wall();
     for (long i = 0; i < names; i++) {
         char name[256], w[3][32], id[32];
         size_t nw = 1 + (size_t)(next() % 3);
@@ -119,12 +113,12 @@ int main(int argc, char **argv)
         if (probity_gazetteer_add(g, name, id, "Company", name))
             goto out;
     }
-    t1 = now();
+    t1 = bench_wall();
     printf("gazetteer: %zu names in %.2f s\n", probity_gazetteer_size(g), t1 - t0);
-    t0 = now();
+    t0 = bench_wall();
     if (probity_analyse(g, text, len, on_m, on_l, &c))
         goto out;
-    t1 = now();
+    t1 = bench_wall();
     printf("extract: %.1f MB in %.2f s = %.2f MB/s (one core); %ld mentions, %ld links\n", (double)len / 1e6,
            t1 - t0, (double)len / 1e6 / (t1 - t0), c.mentions, c.links);
     rc = 0;

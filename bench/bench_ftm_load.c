@@ -27,6 +27,7 @@
 #include "probity/lists.h"
 #include "probity/store.h"
 #include "text/text.h"
+#include "bench_util.h"
 
 #define TARGET_MBPS 50.0
 #define TARGET_RSS_MB 200.0
@@ -47,13 +48,6 @@ struct phase {
 };
 
 static const char *db_path;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void fail(struct result *r, int rc, const struct probity_error *err)
 {
@@ -261,9 +255,9 @@ static int run_store(const char *path, struct result *r)
     if (rep.n)
         r->warnings = rep.results[0].warnings;
     probity_load_report_release(&rep);
-    t0 = now();
+    t0 = bench_wall();
     probity_store_close(st);
-    r->close_sec = now() - t0;
+    r->close_sec = bench_wall() - t0;
     return 0;
 }
 
@@ -311,9 +305,9 @@ static int run_child(int (*run)(const char *, struct result *), const char *path
         ssize_t w;
         memset(&res, 0, sizeof(res));
         close(fds[0]);
-        t0 = now();
+        t0 = bench_wall();
         run(path, &res);
-        res.sec = now() - t0;
+        res.sec = bench_wall() - t0;
         w = write(fds[1], &res, sizeof(res));
         _exit(w == (ssize_t)sizeof(res) ? 0 : 1);
     }
@@ -329,12 +323,6 @@ static int run_child(int (*run)(const char *, struct result *), const char *path
     *cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
            (double)ru.ru_stime.tv_usec / 1e6;
     return r->rc;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 int main(int argc, char **argv)
@@ -391,8 +379,8 @@ int main(int argc, char **argv)
             }
             ph->last.records = check.records;
         }
-        qsort(secs, (size_t)n, sizeof(double), cmp_double);
-        qsort(cpus, (size_t)n, sizeof(double), cmp_double);
+        qsort(secs, (size_t)n, sizeof(double), bench_dbl_cmp);
+        qsort(cpus, (size_t)n, sizeof(double), bench_dbl_cmp);
         ph->sec = secs[n / 2];
         ph->cpu = cpus[n / 2];
         printf("%-26s%s %8.2f %8.2f %9.1f %12.1f %10ld\n", ph->name, n > 1 ? " *" : "  ", ph->sec, ph->cpu,

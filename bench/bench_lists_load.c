@@ -15,26 +15,7 @@
 #include "lists/loader.h"
 #include "probity/lists.h"
 #include "bench_bundled.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "bench_util.h"
 
 static int discard(struct pb_sink *s, const struct probity_entity *e, struct probity_error *err)
 {
@@ -71,13 +52,13 @@ int main(int argc, char **argv)
             probity_error_print(stderr, &err);
             return 1;
         }
-        double t0 = now(), c0 = cpu();
+        double t0 = bench_wall(), c0 = bench_cpu();
         if (probity_load(st, pp, N, NULL, NULL, &rep, &err)) {
             probity_error_print(stderr, &err);
             return 1;
         }
-        wall[r] = now() - t0;
-        cp[r] = cpu() - c0;
+        wall[r] = bench_wall() - t0;
+        cp[r] = bench_cpu() - c0;
         entities = statements = 0;
         for (size_t i = 0; i < rep.n; i++) {
             entities += rep.results[i].version.entities;
@@ -91,19 +72,19 @@ int main(int argc, char **argv)
         struct pb_sink sink = {discard, nopub, nowarn, &props};
         struct probity_load_opts o;
         memset(&o, 0, sizeof(o));
-        t0 = now();
+        t0 = bench_wall();
         struct pb_load_args a1 = {pp, 3, &o, &sink, &err}, a2 = {pp + 3, 4, &o, &sink, &err},
                             a3 = {pp + 7, 1, &o, &sink, &err}, a4 = {pp + 8, 1, &o, &sink, &err};
         if (pb__load_ofac_csv(&a1) || pb__load_ofac_csv(&a2) || pb__load_un_xml(&a3) || pb__load_dpl(&a4)) {
             probity_error_print(stderr, &err);
             return 1;
         }
-        bwall[r] = now() - t0;
+        bwall[r] = bench_wall() - t0;
     }
     unlink(db);
-    qsort(wall, (size_t)runs, sizeof(double), cmp);
-    qsort(cp, (size_t)runs, sizeof(double), cmp);
-    qsort(bwall, (size_t)runs, sizeof(double), cmp);
+    qsort(wall, (size_t)runs, sizeof(double), bench_dbl_cmp);
+    qsort(cp, (size_t)runs, sizeof(double), bench_dbl_cmp);
+    qsort(bwall, (size_t)runs, sizeof(double), bench_dbl_cmp);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("bundled lists: %ld entities, %ld statements, %d runs\n", entities, statements, runs);

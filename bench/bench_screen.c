@@ -22,42 +22,10 @@
 #include "probity/match.h"
 #include "probity/store.h"
 #include "bench_bundled.h"
+#include "bench_util.h"
 
 #define TARGET_QPS 20000.0
 #define TARGET_P99_MS 1.0
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-/* CPU time of this thread: per-core figures that other load on the machine does not skew */
-static double cpu_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static double rss_mb(void)
-{
-    FILE *fp = fopen("/proc/self/statm", "r");
-    long pages = 0, res = 0;
-    if (!fp)
-        return 0;
-    if (fscanf(fp, "%ld %ld", &pages, &res) != 2)
-        res = 0;
-    fclose(fp);
-    return (double)res * (double)sysconf(_SC_PAGESIZE) / 1e6;
-}
-
-static int dbl_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 struct queries {
     char **v;
@@ -188,9 +156,9 @@ int main(int argc, char **argv)
     printf("  %5zu OFAC search fixtures\n", read_column(&q, shared, "nomenklatura_ofac_search_scores.csv", "query_name", ','));
     printf("  %5zu in all\n\n", q.n);
     /* index build */
-    rss0 = rss_mb();
+    rss0 = bench_rss_mb();
     for (int b = 0; b < 3; b++) {
-        double t0 = now();
+        double t0 = bench_wall();
         /* wall clock: the build uses several threads */
         probity_index_free(ix);
         ix = NULL;
@@ -198,10 +166,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_screen: index: %s\n", err.msg);
             return 1;
         }
-        build[b] = now() - t0;
+        build[b] = bench_wall() - t0;
     }
-    rss1 = rss_mb();
-    qsort(build, 3, sizeof(double), dbl_cmp);
+    rss1 = bench_rss_mb();
+    qsort(build, 3, sizeof(double), bench_dbl_cmp);
     printf("index: %zu entities, %zu names, %zu forms, %zu tokens; build %.0f ms (median of 3); "
            "resident +%.0f MB\n\n",
            probity_index_entities(ix), probity_index_names(ix), ix->nform, ix->ntok, build[1] * 1e3, rss1 - rss0);
@@ -217,8 +185,8 @@ int main(int argc, char **argv)
              * around the run only (reading the thread's CPU clock is a system call, a few
              * per cent of a query) */
             pb__scratch_free_all(ix);
-            t0 = now();
-            c0 = cpu_now();
+            t0 = bench_wall();
+            c0 = bench_thread_cpu();
             hits = errors = 0;
             for (size_t i = 0; i < q.n; i++) {
                 struct probity_query pq;
@@ -232,24 +200,24 @@ int main(int argc, char **argv)
                     probity_result_release(&res);
                 }
             }
-            qps[r] = (double)q.n / (cpu_now() - c0);
-            wall[r] = (double)q.n / (now() - t0);
+            qps[r] = (double)q.n / (bench_thread_cpu() - c0);
+            wall[r] = (double)q.n / (bench_wall() - t0);
             /* the latencies: the same queries again from empty caches, each timed */
             pb__scratch_free_all(ix);
             for (size_t i = 0; i < q.n; i++) {
                 struct probity_query pq;
                 struct probity_result res;
-                double a = cpu_now();
+                double a = bench_thread_cpu();
                 memset(&pq, 0, sizeof(pq));
                 pq.name = q.v[i];
                 if (!probity_screen(ix, &pq, &res, &err))
                     probity_result_release(&res);
-                lat[nlat++] = cpu_now() - a;
+                lat[nlat++] = bench_thread_cpu() - a;
             }
         }
-        qsort(qps, (size_t)runs, sizeof(double), dbl_cmp);
-        qsort(wall, (size_t)runs, sizeof(double), dbl_cmp);
-        qsort(lat, nlat, sizeof(double), dbl_cmp);
+        qsort(qps, (size_t)runs, sizeof(double), bench_dbl_cmp);
+        qsort(wall, (size_t)runs, sizeof(double), bench_dbl_cmp);
+        qsort(lat, nlat, sizeof(double), bench_dbl_cmp);
         printf("one core: %.0f queries/s of CPU time (median of %d runs; wall clock %.0f/s; %ld hits, "
                "%ld refused queries per run)\n",
                qps[runs / 2], runs, wall[runs / 2], hits, errors);
@@ -263,7 +231,7 @@ int main(int argc, char **argv)
     if (nthreads > 1) {
         struct thr *t = calloc((size_t)nthreads, sizeof(*t));
         pthread_t *th = calloc((size_t)nthreads, sizeof(*th));
-        double t0 = now(), el;
+        double t0 = bench_wall(), el;
         for (int k = 0; k < nthreads; k++) {
             t[k].ix = ix;
             t[k].q = &q;
@@ -271,7 +239,7 @@ int main(int argc, char **argv)
         }
         for (int k = 0; k < nthreads; k++)
             pthread_join(th[k], NULL);
-        el = now() - t0;
+        el = bench_wall() - t0;
         printf("%d threads: %.0f queries/s in all (%.2fx one core)\n\n", nthreads,
                (double)q.n * nthreads / el, (double)q.n * nthreads / el / qps[runs / 2]);
         free(t);
@@ -288,12 +256,12 @@ int main(int argc, char **argv)
             double t0;
             memset(&pq, 0, sizeof(pq));
             pq.name = q.v[i];
-            t0 = cpu_now();
+            t0 = bench_thread_cpu();
             ra = probity_screen(ix, &pq, &a, &err);
-            ti += cpu_now() - t0;
-            t0 = cpu_now();
+            ti += bench_thread_cpu() - t0;
+            t0 = bench_thread_cpu();
             rb = pb__screen_brute(ix, &pq, &b, &err);
-            tb += cpu_now() - t0;
+            tb += bench_thread_cpu() - t0;
             if (ra != rb || (!ra && !same_hits(&a, &b))) {
                 printf("  differs: \"%s\" (index %zu hits, brute force %zu)\n", q.v[i], ra ? 0 : a.n, rb ? 0 : b.n);
             } else {

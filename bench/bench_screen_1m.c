@@ -25,43 +25,12 @@
 #include "probity/store.h"
 #include "text/names.h"
 #include "bench_bundled.h"
+#include "bench_util.h"
 
 #define TARGET_BUILD_S 30.0
 #define TARGET_RSS_MB 1000.0
 #define TARGET_QPS 1000.0
 #define NSCRIPTS (PB_SCRIPT_OTHER + 1)
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static double cpu_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static double rss_mb(void)
-{
-    FILE *fp = fopen("/proc/self/statm", "r");
-    long pages = 0, res = 0;
-    if (!fp)
-        return 0;
-    if (fscanf(fp, "%ld %ld", &pages, &res) != 2)
-        res = 0;
-    fclose(fp);
-    return (double)res * (double)sysconf(_SC_PAGESIZE) / 1e6;
-}
-
-static int dbl_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* xorshift64*: the same names on every run and every machine */
 static uint64_t rng_next(uint64_t *s)
@@ -361,25 +330,25 @@ static void time_queries(struct probity_index *ix, const struct queries *q, int 
     for (int r = 0; r < runs; r++) {
         double c0;
         pb__scratch_free_all(ix);
-        c0 = cpu_now();
+        c0 = bench_thread_cpu();
         t->hits = 0;
         for (size_t i = 0; i < q->n; i++) {
             struct probity_query pq;
             struct probity_result res;
             struct probity_error err;
-            double a = cpu_now();
+            double a = bench_thread_cpu();
             memset(&pq, 0, sizeof(pq));
             pq.name = q->v[i];
             if (!probity_screen(ix, &pq, &res, &err)) {
                 t->hits += (long)res.n;
                 probity_result_release(&res);
             }
-            lat[nlat++] = cpu_now() - a;
+            lat[nlat++] = bench_thread_cpu() - a;
         }
-        qps[r] = (double)q->n / (cpu_now() - c0);
+        qps[r] = (double)q->n / (bench_thread_cpu() - c0);
     }
-    qsort(qps, (size_t)runs, sizeof(double), dbl_cmp);
-    qsort(lat, nlat, sizeof(double), dbl_cmp);
+    qsort(qps, (size_t)runs, sizeof(double), bench_dbl_cmp);
+    qsort(lat, nlat, sizeof(double), bench_dbl_cmp);
     t->qps = qps[runs / 2];
     t->p50 = lat[nlat / 2] * 1e6;
     t->p90 = lat[nlat * 9 / 10] * 1e6;
@@ -477,14 +446,14 @@ int main(int argc, char **argv)
         if (pools.org[sc].n)
             g.scripts[0][g.nscripts[0]++] = sc;
     }
-    rss0 = rss_mb();
-    t0 = now();
+    rss0 = bench_rss_mb();
+    t0 = bench_wall();
     if (pb__index_build_entities(next_entity, &g, &big, &err)) {
         fprintf(stderr, "bench_screen_1m: index: %s\n", err.msg);
         return 1;
     }
-    build_s = now() - t0;
-    rss1 = rss_mb();
+    build_s = bench_wall() - t0;
+    rss1 = bench_rss_mb();
     printf("generated: %zu entities, %zu names, %zu forms, %zu tokens\n", probity_index_entities(big),
            probity_index_names(big), big->nform, big->ntok);
     printf("build %.1f s (wall clock; target < %.0f s): %s\n", build_s, TARGET_BUILD_S,
@@ -508,9 +477,9 @@ int main(int argc, char **argv)
             memset(&pq, 0, sizeof(pq));
             pq.name = q.v[i];
             ra = probity_screen(big, &pq, &a, &err);
-            c0 = cpu_now();
+            c0 = bench_thread_cpu();
             rb = pb__screen_brute(big, &pq, &b, &err);
-            tbr += cpu_now() - c0;
+            tbr += bench_thread_cpu() - c0;
             if (ra == rb && (ra || same_hits(&a, &b)))
                 agree++;
             else
