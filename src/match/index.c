@@ -1010,19 +1010,42 @@ static int build_rest(struct build *b)
     return 0;
 }
 
+/* The empty index and build state both builders start from. */
+static int build_begin(struct build *b, struct probity_error *err)
+{
+    memset(b, 0, sizeof(*b));
+    if (!(b->ix = calloc(1, sizeof(*b->ix))))
+        return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+    pthread_mutex_init(&b->ix->lock, NULL);
+    b->err = err;
+    return 0;
+}
+
+/* Release the build state; hand over the index when rc is 0, else free it. */
+static int build_end(struct build *b, int rc, struct probity_index **out)
+{
+    pb_map_release(&b->byid, NULL);
+    free(b->rn);
+    free(b->dates.v);
+    free(b->ctry.v);
+    free(b->ids.v);
+    free(b->ds.v);
+    pb__strtab_release(&b->schemas_seen);
+    if (rc)
+        probity_index_free(b->ix);
+    else
+        *out = b->ix;
+    return rc;
+}
+
 int probity_index_build(struct probity_store *st, const char *const *datasets, size_t n,
                         struct probity_index **out, struct probity_error *err)
 {
     struct build b;
-    struct probity_index *ix;
     int rc = 0;
     *out = NULL;
-    memset(&b, 0, sizeof(b));
-    if (!(ix = calloc(1, sizeof(*ix))))
-        return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
-    pthread_mutex_init(&ix->lock, NULL);
-    b.ix = ix;
-    b.err = err;
+    if ((rc = build_begin(&b, err)))
+        return rc;
     if (n == 0) {
         rc = probity_store_entities(st, 0, on_entity, &b, err);
     } else {
@@ -1053,36 +1076,19 @@ int probity_index_build(struct probity_store *st, const char *const *datasets, s
         goto out;
     }
 out:
-    pb_map_release(&b.byid, NULL);
-    free(b.rn);
-    free(b.dates.v);
-    free(b.ctry.v);
-    free(b.ids.v);
-    free(b.ds.v);
-    pb__strtab_release(&b.schemas_seen);
-    if (rc) {
-        probity_index_free(ix);
-        return rc;
-    }
-    *out = ix;
-    return 0;
+    return build_end(&b, rc, out);
 }
 
 int pb__index_build_entities(pb_entity_source next, void *ctx, struct probity_index **out, struct probity_error *err)
 {
     struct build b;
-    struct probity_index *ix;
     struct probity_entity e;
     const char *dataset = NULL;
     int rc = 0, got;
     *out = NULL;
-    memset(&b, 0, sizeof(b));
+    if ((rc = build_begin(&b, err)))
+        return rc;
     probity_entity_init(&e);
-    if (!(ix = calloc(1, sizeof(*ix))))
-        return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
-    pthread_mutex_init(&ix->lock, NULL);
-    b.ix = ix;
-    b.err = err;
     while ((got = next(ctx, &e, &dataset)) > 0)
         if ((rc = on_entity(&b, &e, dataset ? dataset : "memory"))) {
             pb__err(err, rc, NULL, 0, 0, "cannot index entity '%s': %s", e.id, probity_strerror(rc));
@@ -1096,19 +1102,7 @@ int pb__index_build_entities(pb_entity_source next, void *ctx, struct probity_in
         pb__err(err, rc, NULL, 0, 0, "cannot build the screening index: %s", probity_strerror(rc));
 out:
     probity_entity_release(&e);
-    pb_map_release(&b.byid, NULL);
-    free(b.rn);
-    free(b.dates.v);
-    free(b.ctry.v);
-    free(b.ids.v);
-    free(b.ds.v);
-    pb__strtab_release(&b.schemas_seen);
-    if (rc) {
-        probity_index_free(ix);
-        return rc;
-    }
-    *out = ix;
-    return 0;
+    return build_end(&b, rc, out);
 }
 
 size_t probity_index_entities(const struct probity_index *ix)
