@@ -95,18 +95,6 @@ static void *run_all(void *arg)
     return NULL;
 }
 
-/* Same hits (ids, and scores to 1e-9) from the index and from the brute-force scan. */
-static int same_hits(const struct probity_result *a, const struct probity_result *b)
-{
-    if (a->n != b->n)
-        return 0;
-    for (size_t i = 0; i < a->n; i++)
-        if (strcmp(a->hits[i].id, b->hits[i].id) != 0 || a->hits[i].score - b->hits[i].score > 1e-9 ||
-            b->hits[i].score - a->hits[i].score > 1e-9)
-            return 0;
-    return 1;
-}
-
 int main(int argc, char **argv)
 {
     const char *db = NULL, *shared = getenv("PROBITY_SHARED"), *src = getenv("PROBITY_SOURCE");
@@ -262,7 +250,7 @@ int main(int argc, char **argv)
             t0 = bench_thread_cpu();
             rb = pb__screen_brute(ix, &pq, &b, &err);
             tb += bench_thread_cpu() - t0;
-            if (ra != rb || (!ra && !same_hits(&a, &b))) {
+            if (ra != rb || (!ra && !bench_same_hits(&a, &b))) {
                 printf("  differs: \"%s\" (index %zu hits, brute force %zu)\n", q.v[i], ra ? 0 : a.n, rb ? 0 : b.n);
             } else {
                 agree++;

@@ -358,17 +358,6 @@ static void time_queries(struct probity_index *ix, const struct queries *q, int 
     free(qps);
 }
 
-static int same_hits(const struct probity_result *a, const struct probity_result *b)
-{
-    if (a->n != b->n)
-        return 0;
-    for (size_t i = 0; i < a->n; i++)
-        if (strcmp(a->hits[i].id, b->hits[i].id) != 0 || a->hits[i].score - b->hits[i].score > 1e-9 ||
-            b->hits[i].score - a->hits[i].score > 1e-9)
-            return 0;
-    return 1;
-}
-
 int main(int argc, char **argv)
 {
     const char *shared = getenv("PROBITY_SHARED"), *src = getenv("PROBITY_SOURCE");
@@ -480,7 +469,7 @@ int main(int argc, char **argv)
             c0 = bench_thread_cpu();
             rb = pb__screen_brute(big, &pq, &b, &err);
             tbr += bench_thread_cpu() - c0;
-            if (ra == rb && (ra || same_hits(&a, &b)))
+            if (ra == rb && (ra || bench_same_hits(&a, &b)))
                 agree++;
             else
                 printf("  differs: \"%s\"\n", q.v[i]);

@@ -1,11 +1,13 @@
-/* What every benchmark needs to measure: clocks in seconds, resident memory, and a
- * comparison for sorting timings into medians. Header-only: each benchmark is its own
+/* What every benchmark needs to measure: clocks in seconds, resident memory, a comparison
+ * for sorting timings into medians, and the check that two screening results agree. Header-only: each benchmark is its own
  * program. */
 #ifndef PB_BENCH_UTIL_H
 #define PB_BENCH_UTIL_H
 #include <stdio.h>
 #include <time.h>
+#include <string.h>
 #include <unistd.h>
+#include "probity/match.h"
 
 static inline double bench_clock(clockid_t id)
 {
@@ -40,6 +42,19 @@ static inline int bench_dbl_cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+/* Same hits (ids, and scores to 1e-9) in two screening results: the index against the
+ * brute-force scan. */
+static inline int bench_same_hits(const struct probity_result *a, const struct probity_result *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->hits[i].id, b->hits[i].id) != 0 || a->hits[i].score - b->hits[i].score > 1e-9 ||
+            b->hits[i].score - a->hits[i].score > 1e-9)
+            return 0;
+    return 1;
 }
 
 #endif
