@@ -22,57 +22,15 @@
 #include "probity/match.h"
 #include "probity/store.h"
 #include "bench_bundled.h"
+#include "bench_queries.h"
 #include "bench_util.h"
 
 #define TARGET_QPS 20000.0
 #define TARGET_P99_MS 1.0
 
-struct queries {
-    char **v;
-    size_t n, cap;
-};
-
-static void add_query(struct queries *q, const char *s)
-{
-    if (!*s)
-        return;
-    if (q->n == q->cap) {
-        q->cap = q->cap ? q->cap * 2 : 1024;
-        q->v = realloc(q->v, q->cap * sizeof(*q->v));
-        if (!q->v)
-            exit(1);
-    }
-    q->v[q->n++] = pb_strdup(s);
-}
-
-/* Every value of `column` in a CSV file of the shared data. */
-static size_t read_column(struct queries *q, const char *shared, const char *file, const char *column, char delim)
-{
-    char path[1024];
-    struct pb_csv *c;
-    struct probity_error err;
-    char **f;
-    size_t n, before = q->n;
-    int col = -1;
-    snprintf(path, sizeof(path), "%s/data/matching/%s", shared, file);
-    if (pb_csv_open(&c, path, delim, NULL, &err)) {
-        fprintf(stderr, "bench_screen: cannot read %s\n", path);
-        exit(1);
-    }
-    if (pb_csv_next(c, &f, &n, &err) > 0)
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(f[i], column) == 0)
-                col = (int)i;
-    while (col >= 0 && pb_csv_next(c, &f, &n, &err) > 0)
-        if ((size_t)col < n)
-            add_query(q, f[col]);
-    pb_csv_close(c);
-    return q->n - before;
-}
-
 struct thr {
     const struct probity_index *ix;
-    const struct queries *q;
+    const struct bench_queries *q;
     long hits, errors;
 };
 
@@ -103,7 +61,7 @@ int main(int argc, char **argv)
     struct probity_store *st = NULL;
     struct probity_index *ix = NULL;
     struct probity_error err;
-    struct queries q = {NULL, 0, 0};
+    struct bench_queries q = {NULL, 0, 0};
     double build[3], rss0, rss1, *lat, *qps;
     size_t nlat = 0;
     if (!shared)
@@ -137,11 +95,11 @@ int main(int argc, char **argv)
     }
     /* queries */
     printf("queries from %s/data/matching:\n", shared);
-    printf("  %5zu UN persons (yente positives)\n", read_column(&q, shared, "yente_positives_un_untreated.csv", "full_name", ','));
-    printf("  %5zu synthetic negatives (global)\n", read_column(&q, shared, "yente_negatives_global_1k.csv", "full_name", ','));
-    printf("  %5zu synthetic negatives (US)\n", read_column(&q, shared, "yente_negatives_us_1k.csv", "full_name", ','));
-    printf("  %5zu name-benchmark queries\n", read_column(&q, shared, "nomenklatura_name_bench_cases.csv", "name1", ','));
-    printf("  %5zu OFAC search fixtures\n", read_column(&q, shared, "nomenklatura_ofac_search_scores.csv", "query_name", ','));
+    printf("  %5zu UN persons (yente positives)\n", bench_read_column(&q, shared, "yente_positives_un_untreated.csv", "full_name"));
+    printf("  %5zu synthetic negatives (global)\n", bench_read_column(&q, shared, "yente_negatives_global_1k.csv", "full_name"));
+    printf("  %5zu synthetic negatives (US)\n", bench_read_column(&q, shared, "yente_negatives_us_1k.csv", "full_name"));
+    printf("  %5zu name-benchmark queries\n", bench_read_column(&q, shared, "nomenklatura_name_bench_cases.csv", "name1"));
+    printf("  %5zu OFAC search fixtures\n", bench_read_column(&q, shared, "nomenklatura_ofac_search_scores.csv", "query_name"));
     printf("  %5zu in all\n\n", q.n);
     /* index build */
     rss0 = bench_rss_mb();
@@ -266,9 +224,7 @@ int main(int argc, char **argv)
                n, (double)n / tb, (double)n / ti, tb / ti);
         printf("agreement: %zu of %zu queries have the same hits and scores (%zu with hits)\n", agree, n, withhits);
     }
-    for (size_t i = 0; i < q.n; i++)
-        free(q.v[i]);
-    free(q.v);
+    bench_queries_free(&q);
     free(lat);
     free(qps);
     probity_index_free(ix);

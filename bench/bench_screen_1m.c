@@ -25,6 +25,7 @@
 #include "probity/store.h"
 #include "text/names.h"
 #include "bench_bundled.h"
+#include "bench_queries.h"
 #include "bench_util.h"
 
 #define TARGET_BUILD_S 30.0
@@ -280,48 +281,13 @@ static int next_entity(void *ctx, struct probity_entity *e, const char **dataset
     return 1;
 }
 
-struct queries {
-    char **v;
-    size_t n, cap;
-};
-
-static size_t read_column(struct queries *q, const char *shared, const char *file, const char *column)
-{
-    char path[1024];
-    struct pb_csv *c;
-    struct probity_error err;
-    char **f;
-    size_t n, before = q->n;
-    int col = -1;
-    snprintf(path, sizeof(path), "%s/data/matching/%s", shared, file);
-    if (pb_csv_open(&c, path, ',', NULL, &err)) {
-        fprintf(stderr, "bench_screen_1m: cannot read %s\n", path);
-        exit(1);
-    }
-    if (pb_csv_next(c, &f, &n, &err) > 0)
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(f[i], column) == 0)
-                col = (int)i;
-    while (col >= 0 && pb_csv_next(c, &f, &n, &err) > 0)
-        if ((size_t)col < n && *f[col]) {
-            if (q->n == q->cap) {
-                q->cap = q->cap ? q->cap * 2 : 1024;
-                if (!(q->v = realloc(q->v, q->cap * sizeof(*q->v))))
-                    exit(1);
-            }
-            q->v[q->n++] = pb_strdup(f[col]);
-        }
-    pb_csv_close(c);
-    return q->n - before;
-}
-
 struct timing {
     double qps, p50, p90, p99, max;
     long hits;
 };
 
 /* Every query on one core, `runs` times with empty per-thread caches; medians. */
-static void time_queries(struct probity_index *ix, const struct queries *q, int runs, struct timing *t)
+static void time_queries(struct probity_index *ix, const struct bench_queries *q, int runs, struct timing *t)
 {
     double *lat = malloc(q->n * (size_t)runs * sizeof(double)), *qps = malloc((size_t)runs * sizeof(double));
     size_t nlat = 0;
@@ -370,7 +336,7 @@ int main(int argc, char **argv)
     struct probity_error err;
     struct pools pools;
     struct gen g;
-    struct queries q = {NULL, 0, 0};
+    struct bench_queries q = {NULL, 0, 0};
     struct timing tb, ts;
     double t0, rss0, rss1, build_s;
     if (!shared)
@@ -403,11 +369,11 @@ int main(int argc, char **argv)
         return 1;
     }
     /* queries: the real names of the labelled files */
-    read_column(&q, shared, "yente_positives_un_untreated.csv", "full_name");
-    read_column(&q, shared, "yente_negatives_global_1k.csv", "full_name");
-    read_column(&q, shared, "yente_negatives_us_1k.csv", "full_name");
-    read_column(&q, shared, "nomenklatura_name_bench_cases.csv", "name1");
-    read_column(&q, shared, "nomenklatura_ofac_search_scores.csv", "query_name");
+    bench_read_column(&q, shared, "yente_positives_un_untreated.csv", "full_name");
+    bench_read_column(&q, shared, "yente_negatives_global_1k.csv", "full_name");
+    bench_read_column(&q, shared, "yente_negatives_us_1k.csv", "full_name");
+    bench_read_column(&q, shared, "nomenklatura_name_bench_cases.csv", "name1");
+    bench_read_column(&q, shared, "nomenklatura_ofac_search_scores.csv", "query_name");
     printf("%zu real queries from %s/data/matching\n", q.n, shared);
     /* baseline: the bundled lists */
     if (probity_index_build(st, NULL, 0, &small, &err)) {
@@ -489,9 +455,7 @@ int main(int argc, char **argv)
         strv_release(&pools.org[sc]);
         strv_release(&pools.tail[sc]);
     }
-    for (size_t i = 0; i < q.n; i++)
-        free(q.v[i]);
-    free(q.v);
+    bench_queries_free(&q);
     probity_store_close(st);
     {
         char p[300];
