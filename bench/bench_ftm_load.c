@@ -57,89 +57,77 @@ static void fail(struct result *r, int rc, const struct probity_error *err)
 
 /* ---- the phases ---- */
 
-static int run_read(const char *path, struct result *r)
+/* Read the file line by line and hand each line to `line` (NULL: only count them). A line
+ * it refuses ends the phase with its reason and line number. */
+static int each_line(const char *path, struct result *r, const char *(*line)(void *, const char *, size_t, long *),
+                     void *ctx)
 {
     struct probity_error err;
     struct pb_input *in;
-    const char *s;
+    const char *s, *why;
     size_t n;
+    long count = 0;
     int rc;
     probity_error_clear(&err);
     if ((rc = pb_input_open(&in, path, NULL, &err))) {
         fail(r, rc, &err);
         return rc;
     }
-    while ((rc = pb_input_line(in, &s, &n, &err)) == 1)
+    while ((rc = pb_input_line(in, &s, &n, &err)) == 1) {
+        if (line && (why = line(ctx, s, n, &count))) {
+            r->rc = rc = PROBITY_EPARSE;
+            snprintf(r->msg, sizeof(r->msg), "line %ld: %s", pb_input_lineno(in), why);
+            break;
+        }
         r->records++;
-    if (rc < 0)
+    }
+    r->statements += count;
+    if (rc < 0 && !r->rc)
         fail(r, rc, &err);
     pb_input_close(in);
     return rc < 0 ? rc : 0;
+}
+
+static int run_read(const char *path, struct result *r) { return each_line(path, r, NULL, NULL); }
+
+/* simdjson through json_flat.h, as the FtM loader parses; counts the nodes */
+static const char *parse_simd(void *ctx, const char *s, size_t n, long *count)
+{
+    const struct pb_jnode *nodes;
+    const char *why;
+    size_t k;
+    if (pb_json_parse(ctx, s, n, &nodes, &k, &why))
+        return why;
+    *count += (long)k;
+    return NULL;
 }
 
 static int run_parse_simd(const char *path, struct result *r)
 {
-    struct probity_error err;
-    struct pb_input *in;
     struct pb_json *j = pb_json_new();
-    const char *s;
-    size_t n;
     int rc;
-    probity_error_clear(&err);
-    if (!j || (rc = pb_input_open(&in, path, NULL, &err))) {
-        r->rc = rc = PROBITY_ENOMEM;
-        pb_json_free(j);
-        return rc;
+    if (!j) {
+        snprintf(r->msg, sizeof(r->msg), "out of memory");
+        return r->rc = PROBITY_ENOMEM;
     }
-    while ((rc = pb_input_line(in, &s, &n, &err)) == 1) {
-        const struct pb_jnode *nodes;
-        const char *why;
-        size_t count;
-        if (pb_json_parse(j, s, n, &nodes, &count, &why)) {
-            r->rc = PROBITY_EPARSE;
-            snprintf(r->msg, sizeof(r->msg), "line %ld: %s", pb_input_lineno(in), why);
-            rc = PROBITY_EPARSE;
-            break;
-        }
-        r->records++;
-        r->statements += (long)count;
-    }
-    if (rc < 0 && !r->rc)
-        fail(r, rc, &err);
-    pb_input_close(in);
+    rc = each_line(path, r, parse_simd, j);
     pb_json_free(j);
-    return rc < 0 ? rc : 0;
+    return rc;
 }
 
-static int run_parse(const char *path, struct result *r)
+/* jansson, for reference: a whole tree per line */
+static const char *parse_jansson(void *ctx, const char *s, size_t n, long *count)
 {
-    struct probity_error err;
-    struct pb_input *in;
-    const char *s;
-    size_t n;
-    int rc;
-    probity_error_clear(&err);
-    if ((rc = pb_input_open(&in, path, NULL, &err))) {
-        fail(r, rc, &err);
-        return rc;
-    }
-    while ((rc = pb_input_line(in, &s, &n, &err)) == 1) {
-        json_error_t je;
-        json_t *o = json_loadb(s, n, 0, &je);
-        if (!o) {
-            r->rc = PROBITY_EPARSE;
-            snprintf(r->msg, sizeof(r->msg), "line %ld: %s", pb_input_lineno(in), je.text);
-            rc = PROBITY_EPARSE;
-            break;
-        }
-        r->records++;
-        json_decref(o);
-    }
-    if (rc < 0 && !r->rc)
-        fail(r, rc, &err);
-    pb_input_close(in);
-    return rc < 0 ? rc : 0;
+    static json_error_t je;
+    json_t *o = json_loadb(s, n, 0, &je);
+    (void)ctx, (void)count;
+    if (!o)
+        return je.text;
+    json_decref(o);
+    return NULL;
 }
+
+static int run_parse(const char *path, struct result *r) { return each_line(path, r, parse_jansson, NULL); }
 
 /* A sink that counts what the loader emits, and optionally computes the name keys as the
  * store driver does, without storing anything. */
