@@ -248,6 +248,8 @@ struct sink_ctx {
     struct pb_buf pack;    /* the producer's scratch for packing statements */
     const struct probity_prop **scratch;
     size_t nscratch;
+    int64_t *refs;         /* the producer's scratch for link-target hashes */
+    size_t nrefs_cap;
 };
 
 /* The FtM type of the property on the schema, or NULL when the schema has no such
@@ -284,27 +286,29 @@ static int sink_emit(struct pb_sink *s, const struct probity_entity *e, struct p
         return pb__err(err, PROBITY_EPARSE, NULL, 0, 0, "entity without an id");
     if (!probity_schema_exists(e->schema))
         return pb__err(err, PROBITY_ESCHEMA, NULL, 0, 0, "entity %s: unknown FtM schema '%s'", e->id, e->schema);
-    for (size_t i = 0; i < e->nprops; i++)
-        if (!prop_type(c, e->schema, e->props[i].prop))
+    for (size_t i = 0; i < e->nprops; i++) {
+        const char *type = prop_type(c, e->schema, e->props[i].prop);
+        if (!type)
             return pb__err(err, PROBITY_ESCHEMA, NULL, 0, 0, "entity %s: FtM schema %s has no property '%s'",
                            e->id, e->schema, e->props[i].prop);
+        if (strcmp(type, "entity") != 0)
+            continue;
+        if (nrefs == c->nrefs_cap) {
+            size_t cap = c->nrefs_cap ? c->nrefs_cap * 2 : 16;
+            int64_t *r = realloc(c->refs, cap * sizeof(*r));
+            if (!r)
+                goto nomem;
+            c->refs = r;
+            c->nrefs_cap = cap;
+        }
+        c->refs[nrefs++] = pb__key_hash(e->props[i].value);
+    }
     if ((count = pb__pack_statements(&c->pack, e->props, e->nprops, &c->scratch, &c->nscratch)) < 0 ||
         batch_addz(b, e->id) || batch_addz(b, e->schema) || batch_addu(b, (uint32_t)count) ||
         batch_addu(b, (uint32_t)c->pack.len) || batch_add(b, c->pack.s, c->pack.len))
         goto nomem;
-    at = b->len;
-    if (batch_addu(b, 0))
+    if (batch_addu(b, nrefs) || (nrefs && batch_add(b, c->refs, nrefs * sizeof(*c->refs))))
         goto nomem;
-    for (size_t i = 0; i < e->nprops; i++) {
-        int64_t h;
-        if (strcmp(prop_type(c, e->schema, e->props[i].prop), "entity") != 0)
-            continue;
-        h = pb__key_hash(e->props[i].value);
-        if (batch_add(b, &h, sizeof(h)))
-            goto nomem;
-        nrefs++;
-    }
-    memcpy(b->buf + at, &nrefs, sizeof(nrefs));
     at = b->len;
     if (batch_addu(b, 0))
         goto nomem;
@@ -554,7 +558,7 @@ static int load_dataset(struct probity_store *st, struct job *jobs, size_t njobs
                         const struct probity_load_opts *opts, FILE *warn, struct probity_load_result *res,
                         struct probity_error *err)
 {
-    struct sink_ctx sc = {st, 0, warn, 0, "", PB_MAP_INIT, NULL, NULL, PB_BUF_INIT, NULL, 0};
+    struct sink_ctx sc = {st, 0, warn, 0, "", PB_MAP_INIT, NULL, NULL, PB_BUF_INIT, NULL, 0, NULL, 0};
     struct probity_version prev;
     const char **shas = NULL, **paths = NULL;
     size_t nmine = 0;
@@ -626,6 +630,7 @@ out:
     pb_map_release(&sc.known, NULL);
     pb_buf_release(&sc.pack);
     free(sc.scratch);
+    free(sc.refs);
     free(shas);
     free(paths);
     return rc;
