@@ -34,3 +34,6 @@ FTM=$OUT/ftm_${MB}mb.ftm.json
 # 1,000,000 names recombined from the lists' words, with the bundled lists as the baseline.
 PROBITY_SHARED="$SHARED" PROBITY_SOURCE="$ROOT" "$BUILD/bench_screen" --runs "$RUNS"
 PROBITY_SHARED="$SHARED" PROBITY_SOURCE="$ROOT" "$BUILD/bench_screen_1m" --runs "$RUNS"
+
+# Bulk screening of 1,000,000 recombined real names with 1 and 2 threads (same output both ways).
+PROBITY_SHARED="$SHARED" sh "$ROOT/bench/bench_bulk.sh" "$BUILD"
