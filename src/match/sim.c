@@ -193,6 +193,9 @@ int pb__script_of(int script, const char *name)
      * it is compared like any romanised word */
     if (script == PB_SCRIPT_HANGUL && hangul_foreign(name))
         return PB_SCRIPT_OTHER;
+    /* a foreign name spelt in Han characters (弗拉基米尔·普京) is spelt by sound too */
+    if (script == PB_SCRIPT_HAN && pb_name_dotted(name))
+        return PB_SCRIPT_OTHER;
     /* a Japanese name with kanji: the kanji are romanised as Han syllables */
     if (script == PB_SCRIPT_KANA) {
         uint32_t cps[256];

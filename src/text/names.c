@@ -1186,6 +1186,8 @@ static int build_forms(struct pb__tctx *c, int flags, int lang, struct formset *
             if (t->usc == USCRIPT_HAN)
                 person = (t->flags & (PB__T_SURNAME | PB__T_GIVEN)) != 0;
             rom[i].n = pb__rom_systems(t->usc, lang, person);
+            if (t->flags & PB__T_FOREIGN)
+                rom[i].n = 3;   /* pinyin, and two readings of a transcription */
             if (rom[i].n > PB__MAX_SYS)
                 rom[i].n = PB__MAX_SYS;
             for (k = 0; k < rom[i].n; k++) {
@@ -1536,6 +1538,18 @@ static enum pb_script dominant_script(const char *s, size_t n)
     return best;
 }
 
+int pb_name_dotted(const char *name)
+{
+    static const char *const dots[] = {"\xC2\xB7", "\xE3\x83\xBB", "\xEF\xBD\xA5", "\xE2\x80\xA7", "\xE2\x80\xA2",
+                                       "\xE2\x8B\x85", "\xE2\x88\x99"};
+    if (!name)
+        return 0;
+    for (size_t i = 0; i < sizeof(dots) / sizeof(dots[0]); i++)
+        if (strstr(name, dots[i]))
+            return 1;
+    return 0;
+}
+
 enum pb_script pb_name_script(const char *name)
 {
     size_t n;
@@ -1603,7 +1617,7 @@ int pb_name_forms(const char *name, int flags, struct pb_forms *out)
                     continue;
                 }
                 c->ntoks2 = k;
-                if ((rc = pb__han_split(c, i, flags)))
+                if ((rc = pb__han_split(c, i, flags | (pb_name_dotted(name) ? PB__NAME_DOTTED : 0))))
                     goto out;
                 k = c->ntoks2;
             }

@@ -51,6 +51,9 @@ enum pb_tok_kind pb_token_kind(const char *tok);
 /* Dominant script of a UTF-8 string. */
 enum pb_script pb_name_script(const char *name);
 const char *pb_script_name(enum pb_script s);   /* "latin", "han", ... */
+/* Whether a name has a middle dot (· ・ ‧ •), which Chinese and Japanese writing put between
+ * the parts of a foreign name spelt by sound (贝拉克·奥巴马). */
+int pb_name_dotted(const char *name);
 
 /* A cheap phonetic key of a normalised Latin token (for candidate generation), written to
  * out[size]; "" for tokens it does not apply to. */

@@ -267,6 +267,96 @@ int pb__han_read(const char *s, size_t n, int surname, int altc, int altr, char 
     return syl;
 }
 
+/* ---- foreign names ----
+ * A name from another language written in Han characters (弗拉基米尔·普京, with a middle dot
+ * between its parts) spells the sounds of the original with fixed characters, and pinyin
+ * reads them as Chinese words. This reading gives them the values the transcription tables
+ * use: a vowel that only carries a consonant (fu, bu, pu, mu, de, te, ke, ge, le, he) is not
+ * heard at the end of the word or before l, since Chinese has no clusters (弗拉 is fla);
+ * si, zi, ci and shi are a bare s, z, ts and sh before another consonant or at the end (斯大林
+ * stalin); er after another syllable is r; a final -ng stands for the n of the original (拜登,
+ * 马丁); uo, ao and ei are o, o and e; q is ch, x is s and c is ts. With palatal set, j and q
+ * before i are d and t: the Russian tables write the soft д and т of Дима, Тимур with 季, 基,
+ * 京 (ji, jing), which no Latin spelling of those names has. */
+struct fsyl {
+    char ini[3], fin[6];
+};
+
+static void split_syllable(const char *r, size_t n, struct fsyl *y)
+{
+    static const char *const two[] = {"zh", "ch", "sh"};
+    size_t i = 0;
+    memset(y, 0, sizeof(*y));
+    for (size_t k = 0; k < 3; k++)
+        if (n > 2 && memcmp(r, two[k], 2) == 0)
+            i = 2;
+    if (!i && n > 1 && strchr("bpmfdtnlgkhjqxrzcsyw", r[0]))
+        i = 1;
+    memcpy(y->ini, r, i);
+    if (n - i < sizeof(y->fin))
+        memcpy(y->fin, r + i, n - i);
+}
+
+static int carrier_vowel(const struct fsyl *y)
+{
+    const char *i = y->ini, *f = y->fin;
+    if (!strcmp(f, "u"))
+        return strlen(i) == 1 && strchr("bpmfdtgkl", i[0]) != NULL;
+    if (!strcmp(f, "e"))
+        return strlen(i) == 1 && strchr("dtgklh", i[0]) != NULL;
+    return 0;
+}
+
+static int sibilant_vowel(const struct fsyl *y)
+{
+    return !strcmp(y->fin, "i") && (!strcmp(y->ini, "s") || !strcmp(y->ini, "z") || !strcmp(y->ini, "c") ||
+                                     !strcmp(y->ini, "sh"));
+}
+
+int pb__han_foreign(const char *s, size_t n, int palatal, struct pb_buf *b)
+{
+    struct fsyl v[32];
+    size_t k = 0, i = 0;
+    while (i < n && k < 32) {
+        UChar32 cp = pb__utf8_next(s, n, &i);
+        size_t rl;
+        const char *r = pb__han_readings((uint32_t)cp, &rl);
+        if (!r)
+            continue;
+        split_syllable(r, reading_len(r) < rl ? reading_len(r) : rl, &v[k++]);
+    }
+    for (size_t q = 0; q < k; q++) {
+        const struct fsyl *y = &v[q];
+        const char *ini = y->ini;
+        char fin[8];
+        size_t fl;
+        int last = q + 1 == k, next_l = !last && !strcmp(v[q + 1].ini, "l"),
+            next_cons = !last && v[q + 1].ini[0] && strcmp(v[q + 1].ini, "y") && strcmp(v[q + 1].ini, "w");
+        int rc;
+        snprintf(fin, sizeof(fin), "%s", y->fin);
+        fl = strlen(fin);
+        if (!ini[0] && !strcmp(fin, "er") && q > 0) {
+            if ((rc = pb_buf_adds(b, "r")))
+                return rc;
+            continue;
+        }
+        if ((carrier_vowel(y) && (last || next_l)) || (sibilant_vowel(y) && (last || next_cons)))
+            fin[0] = 0, fl = 0;
+        if (fl > 2 && !strcmp(fin + fl - 2, "ng"))
+            fin[--fl] = 0;
+        if (!strcmp(fin, "uo") || (!strcmp(fin, "ao") && strcmp(ini, "y")))
+            snprintf(fin, sizeof(fin), "o");
+        else if (!strcmp(fin, "ei"))
+            snprintf(fin, sizeof(fin), "e");
+        if (palatal && fin[0] == 'i' && (!strcmp(ini, "j") || !strcmp(ini, "q")))
+            ini = ini[0] == 'j' ? "d" : "t";
+        if ((rc = pb_buf_adds(b, !strcmp(ini, "q") ? "ch" : !strcmp(ini, "x") ? "s" : !strcmp(ini, "c") ? "ts" : ini)) ||
+            (rc = pb_buf_adds(b, fin)))
+            return rc;
+    }
+    return 0;
+}
+
 /* ---- splitting ---- */
 
 static int push2(struct pb__tctx *c, const struct pb__tok *t)
@@ -521,6 +611,13 @@ int pb__han_split(struct pb__tctx *c, size_t ti, int flags)
                 cut = 2;
             else if (pb__han_surname(s, off[1]))
                 cut = 1;
+        }
+        if (!sole && (flags & PB__NAME_DOTTED)) {
+            /* parts of a foreign name: neither family nor given names of Chinese */
+            rc = push_slice(c, &t, 0, off[end], PB__T_FOREIGN);
+            if (!rc && hon)
+                rc = push_canon(c, hon);
+            goto out;
         }
         if (cut || (person && !sole)) {
             uint8_t fl = 0;

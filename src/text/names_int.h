@@ -26,6 +26,10 @@
 #define PB__T_GIVEN 8     /* the given name after such a split */
 #define PB__T_POST 16     /* canonical honorific that may follow a name */
 #define PB__T_DOT 32      /* a single letter directly followed by "." and a letter ("A.B.C.") */
+#define PB__T_FOREIGN 64  /* a Han part of a foreign name written with middle dots (普京) */
+
+/* internal flag of pb__han_split, besides PB_NAME_*: the name has a middle dot */
+#define PB__NAME_DOTTED 0x100
 
 struct pb__tok {
     uint32_t off, len;    /* folded text (UTF-8) in the context's text buffer */
@@ -129,6 +133,11 @@ int pb__han_split(struct pb__tctx *c, size_t i, int flags);
 int pb__han_pinyin(const char *s, size_t n, int surname, int altc, int altr, char sep, struct pb_buf *b);
 /* The same, in Wade-Giles spelling when wg is set. */
 int pb__han_read(const char *s, size_t n, int surname, int altc, int altr, char sep, int wg, struct pb_buf *b);
+
+/* The Han text s[n] of a foreign name read for the sounds transcription gives its characters
+ * (弗拉基米尔 -> flajimir; with palatal, j and q before i read d and t: fladimir), appended
+ * to b. */
+int pb__han_foreign(const char *s, size_t n, int palatal, struct pb_buf *b);
 
 /* ---- romanisers (names_translit.c) ---- */
 /* Number of romanisation systems for a token of script usc in language lang. */

@@ -722,6 +722,177 @@ static int rom_khmer(const char *s, size_t n, struct pb_buf *b)
     return 0;
 }
 
+/* ---- Burmese, spelt as Burmese names are spelt in Latin letters (Min Aung Hlaing, Than
+ * Shwe, Kyaw, Thein): a syllable is a consonant with its medials and vowel signs, closed by a
+ * consonant that carries the asat (or the virama of a stacked pair), and the closing
+ * consonant and the vowel are read together (ောင် aung, ိုင် aing, ိန် ein, ုန် on, တ် at),
+ * and each syllable is a word. sys 1 reads a foreign name written in Burmese: ရ and ြ are r, the vowel a bare consonant
+ * carries only to open a cluster is not heard (ဗလာ bla), and the y that only joins i to a
+ * vowel after it is dropped. ---- */
+struct msyl {
+    const char *on;
+    char med[4];     /* y, r, w, h: the medials, in that order */
+    uint8_t e, a, i, u, ai, anus, vowel;   /* vowel: an independent vowel letter (ဦ) */
+    UChar32 fin;     /* the closing consonant, 0 = none */
+};
+
+static const char *my_onset(UChar32 c, int foreign)
+{
+    static const char *const tab[34] = {
+        "k", "kh", "g", "g", "ng", "s", "s", "z", "z", "ny", "ny", "t", "ht", "d", "d", "n", "t",
+        "ht", "d", "d", "n", "p", "ph", "b", "b", "m", "y", "y", "l", "w", "th", "h", "l", "",
+    };
+    if (c >= 0x1000 && c <= 0x1021) {
+        if (foreign && (c == 0x101B || c == 0x1011 || c == 0x1016 || c == 0x101E))
+            return c == 0x101B ? "r" : c == 0x1011 ? "t" : c == 0x1016 ? "f" : "s";
+        return tab[c - 0x1000];
+    }
+    switch (c) {
+    case 0x1023: case 0x1024: return "i";
+    case 0x1025: case 0x1026: return "u";
+    case 0x1027: return "e";
+    case 0x1029: case 0x102A: return "aw";
+    case 0x103F: return "th";
+    default: return NULL;
+    }
+}
+
+static int my_base(UChar32 c)
+{
+    return (c >= 0x1000 && c <= 0x102A) || c == 0x103F;
+}
+
+static void my_rime(const struct msyl *y, char *out, size_t cap)
+{
+    const char *v = y->e && y->a ? "aw" : y->i && y->u ? "o" : y->e || y->ai ? "e" : y->a ? "a" : y->i ? "i" : y->u ? "u" : "";
+    int w = strchr(y->med, 'w') != NULL, ou = y->i && y->u, aw = y->e && y->a;
+    UChar32 f = y->anus && !y->fin ? 0x1014 : y->fin;
+    const char *r;
+    switch (f) {
+    case 0: r = *v ? v : (w ? "" : "a"); break;   /* ကွ kwa: the w carries the a */
+    case 0x1000: r = aw ? "auk" : ou ? "aik" : "et"; break;
+    case 0x1004: r = aw ? "aung" : ou ? "aing" : y->u ? "ong" : "in"; break;
+    case 0x1005: r = "it"; break;
+    case 0x1009: r = "in"; break;
+    case 0x100A: r = "i"; break;
+    case 0x1010: case 0x1015: r = y->i ? "eik" : y->u ? "ok" : w ? "ut" : "at"; break;
+    case 0x1014: case 0x1019: r = y->i ? "ein" : y->u ? "on" : w ? "un" : "an"; break;
+    case 0x101A: r = "e"; break;
+    default: {
+        const char *fo = my_onset(f, 0);
+        snprintf(out, cap, "%s%s", *v ? v : "a", fo ? fo : "");
+        return;
+    }
+    }
+    if (w && f && !*v && (f == 0x1010 || f == 0x1015 || f == 0x1014 || f == 0x1019))
+        snprintf(out, cap, "%s", r);   /* ွန် un: the w is the vowel */
+    else if (w)
+        snprintf(out, cap, "w%s", r);
+    else
+        snprintf(out, cap, "%s", r);
+}
+
+static int rom_burmese(const char *s, size_t n, int foreign, struct pb_buf *b)
+{
+    struct msyl v[48];
+    size_t k = 0, i = 0;
+    int rc;
+    while (i < n && k < 48) {
+        UChar32 c = pb__utf8_next(s, n, &i);
+        struct msyl *y = &v[k];
+        size_t j;
+        if (c >= 0x1040 && c <= 0x1049) {
+            if ((rc = pb_buf_addc(b, (char)('0' + (c - 0x1040)))))
+                return rc;
+            continue;
+        }
+        if (!my_base(c))
+            continue;   /* a mark without its consonant */
+        memset(y, 0, sizeof(*y));
+        y->on = my_onset(c, foreign);
+        if (!y->on)
+            continue;
+        y->vowel = c > 0x1021;
+        /* the signs of this consonant */
+        while (i < n) {
+            size_t p = i;
+            UChar32 d = pb__utf8_next(s, n, &p);
+            if (my_base(d))
+                break;
+            i = p;
+            switch (d) {
+            case 0x102B: case 0x102C: y->a = 1; break;
+            case 0x102D: case 0x102E: y->i = 1; break;
+            case 0x102F: case 0x1030: y->u = 1; break;
+            case 0x1031: y->e = 1; break;
+            case 0x1032: y->ai = 1; break;
+            case 0x1036: y->anus = 1; break;
+            case 0x103B: case 0x103C: {
+                size_t l = strlen(y->med);
+                if (l < 3)
+                    y->med[l] = d == 0x103C && foreign ? 'r' : 'y';
+                break;
+            }
+            case 0x103D: if (strlen(y->med) < 3) y->med[strlen(y->med)] = 'w'; break;
+            case 0x103E: if (strlen(y->med) < 3) y->med[strlen(y->med)] = 'h'; break;
+            default: break;   /* tones, asat after a vowel */
+            }
+        }
+        /* a consonant after it that carries the asat or a virama closes the syllable */
+        j = i;
+        if (j < n) {
+            UChar32 f = pb__utf8_next(s, n, &j), g = 0;
+            size_t q = j;
+            if (q < n)
+                g = pb__utf8_next(s, n, &q);
+            if (g == 0x1037 && q < n)
+                g = pb__utf8_next(s, n, &q);
+            if (f >= 0x1000 && f <= 0x1021 && (g == 0x103A || g == 0x1039)) {
+                y->fin = f;
+                i = q;
+                /* the tone marks after the closing consonant */
+                while (i < n) {
+                    size_t p = i;
+                    UChar32 d = pb__utf8_next(s, n, &p);
+                    if (d != 0x1037 && d != 0x1038 && d != 0x103A)
+                        break;
+                    i = p;
+                }
+            }
+        }
+        k++;
+    }
+    for (size_t q = 0; q < k; q++) {
+        const struct msyl *y = &v[q];
+        char on[8], rime[16];
+        const char *o = y->on;
+        int h = strchr(y->med, 'h') != NULL, my = strchr(y->med, 'y') != NULL, mr = strchr(y->med, 'r') != NULL;
+        int bare = !y->e && !y->a && !y->i && !y->u && !y->ai && !y->anus && !y->fin && !y->med[0];
+        if (h && (!strcmp(o, "y") || !strcmp(o, "r") || (!strcmp(o, "l") && my)))
+            snprintf(on, sizeof(on), "sh");
+        else if (my && !strcmp(o, "kh"))
+            snprintf(on, sizeof(on), "ch");
+        else
+            snprintf(on, sizeof(on), "%s%s%s%s", h ? "h" : "", o, my ? "y" : "", mr ? "r" : "");
+        if (foreign && q > 0 && !strcmp(on, "y") && v[q - 1].i && !v[q - 1].u && !v[q - 1].fin)
+            on[0] = 0;   /* ီယာ: i-a */
+        my_rime(y, rime, sizeof(rime));
+        if (y->vowel) {
+            /* ဦ (also written ဥ + ီ) is its own vowel; a closing consonant is read as it is */
+            const char *fo = y->fin ? my_onset(y->fin, 0) : NULL;
+            snprintf(rime, sizeof(rime), "%s", fo ? fo : "");
+        }
+        if (foreign && bare && *o && q + 1 < k)
+            rime[0] = 0;
+        /* each syllable of a Burmese name is a word of its Latin spelling (Aung San Suu Kyi) */
+        if (!foreign && q > 0 && (rc = pb_buf_addc(b, ' ')))
+            return rc;
+        if ((rc = pb_buf_adds(b, on)) || (rc = pb_buf_adds(b, rime)))
+            return rc;
+    }
+    return 0;
+}
+
 /* ---- Katakana read as a foreign name: Japanese spells foreign names with a vowel after
  * every consonant (Smith = su-mi-su) and with its own sounds for others; this reading takes the
  * vowels that only carry a consonant away again, and reads bare ji and chi as the di and ti
@@ -878,6 +1049,7 @@ int pb__rom_systems(int usc, int lang, int person)
     case USCRIPT_HEBREW: return 2;
     case USCRIPT_HANGUL: return 3;
     case USCRIPT_KATAKANA: return 2;
+    case USCRIPT_MYANMAR: return 2;
     default: return is_indic(usc) ? 2 : 1;
     }
 }
@@ -887,7 +1059,10 @@ int pb__romanise(struct pb__tctx *c, const struct pb__tok *t, const char *s, int
     size_t n = t->len;
     switch (t->usc) {
     case USCRIPT_HAN:
-        /* person names: pinyin joined, pinyin by syllable, Wade-Giles */
+        /* person names: pinyin joined, pinyin by syllable, Wade-Giles; foreign names:
+         * pinyin and the sounds of the transcription */
+        if ((t->flags & PB__T_FOREIGN) && sys >= 1)
+            return pb__han_foreign(s, n, sys == 2, b);
         pb__han_read(s, n, (t->flags & PB__T_SURNAME) != 0, -1, 0, sys == 1 ? ' ' : 0, sys == 2, b);
         return 0;
     case USCRIPT_CYRILLIC:
@@ -916,6 +1091,8 @@ int pb__romanise(struct pb__tctx *c, const struct pb__tok *t, const char *s, int
         return rom_hangul(t, s, sys, b);
     case USCRIPT_KHMER:
         return rom_khmer(s, n, b);
+    case USCRIPT_MYANMAR:
+        return rom_burmese(s, n, sys == 1, b);
     case USCRIPT_KATAKANA:
     case USCRIPT_HIRAGANA:
         return sys == 1 ? rom_kana_foreign(s, n, b) : icu_rom(c, PB__TR_KANA, s, n, b);

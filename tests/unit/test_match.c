@@ -294,6 +294,14 @@ static void check_general_rules(void)
     CHECK_INT(pb__script_of(PB_SCRIPT_HANGUL, "블라디미르"), PB_SCRIPT_OTHER);  /* eu between consonants */
     CHECK_INT(pb__script_of(PB_SCRIPT_HANGUL, "이바노비치바"), PB_SCRIPT_OTHER); /* six syllables */
     CHECK_INT(pb__script_of(PB_SCRIPT_HANGUL, "김정은"), PB_SCRIPT_HANGUL);
+    /* ... and so is a foreign name in Han characters, its parts joined by a middle dot */
+    CHECK_INT(pb__script_of(PB_SCRIPT_HAN, "季马·布拉克"), PB_SCRIPT_OTHER);
+    CHECK_INT(pb__script_of(PB_SCRIPT_HAN, "季马布拉克"), PB_SCRIPT_HAN);
+    CHECK(cmp("季马·布拉克", "Dima Blak", "Person") >= 0.9);
+    CHECK(cmp("季马布拉克", "Dima Blak", "Person") < 0.7);
+    /* Burmese names: each syllable a word, in any order */
+    CHECK(cmp("ကျော်မင်းထွန်း", "HTUN, Kyaw Min", "Person") >= 0.99);
+    CHECK(cmp("ဗလာဒီ ကျော်", "Vladi Kyaw", "Person") >= 0.8);
     /* a name of initials and generic words is found through its initials, as the brute-force
      * scan finds it */
     {

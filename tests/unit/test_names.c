@@ -160,6 +160,21 @@ static void test_scripts(void)
     CHECK(expect_form("이재명", PB_NAME_PERSON, "lee jae myeong"));
     CHECK(expect_form("व्लादिमीर पुतिन", PB_NAME_PERSON, "vladimir putin"));    /* Devanagari */
     CHECK(expect_form("ប៉ុល ពត", PB_NAME_PERSON, "bol pot"));                  /* Khmer */
+    /* Burmese: a syllable is a word, read with its closing consonant */
+    CHECK(expect_form("ကျော်မင်းထွန်း", PB_NAME_PERSON, "kyaw min htun"));
+    CHECK(expect_form("အောင်သိန်းရွှေ", PB_NAME_PERSON, "aung thein shwe"));
+    CHECK(expect_form("လှိုင်ဦး", PB_NAME_PERSON, "hlaing u"));
+    /* ... and a foreign name in Burmese: the vowel that opens a cluster dropped, ရ is r,
+     * the glide after i dropped */
+    CHECK(expect_form("ဗလာဒီ", PB_NAME_PERSON, "bladi"));
+    CHECK(expect_form("မာရီယာ", PB_NAME_PERSON, "maria"));
+    /* a foreign name in Han characters, parts joined by a middle dot: the sounds of the
+     * transcription (斯 s before a consonant, 特 and 布 before l without their vowel, -ng n,
+     * ji read di in the palatal reading) */
+    CHECK(expect_form("斯特拉·布拉克", PB_NAME_PERSON, "stla blak"));
+    CHECK(expect_form("季马·马丁", 0, "jima madin"));
+    CHECK(expect_form("季马·马丁", 0, "dima madin"));
+    CHECK(!expect_form("季马马丁", 0, "dima madin"));   /* no dot: a Chinese name */
     CHECK(expect_form("ולדימיר פוטין", PB_NAME_PERSON, "vldimir putin"));       /* Hebrew */
     CHECK_INT(pb_name_script("Владимир Путин"), PB_SCRIPT_CYRILLIC);
     CHECK_INT(pb_name_script("فلاديمير بوتين"), PB_SCRIPT_ARABIC);
