@@ -18,7 +18,9 @@ for f in "$BUILD"/fuzz_*; do
         *ofac_csv*) cp "$SHARED"/data/lists/ofac_sdn/watchman_mini/sdn.csv "$corpus"/ 2>/dev/null || true ;;
         *csv*) cp "$SHARED"/data/lists/us_csl/*.csv "$SHARED"/data/lists/ofac_sdn/watchman_mini/*.csv "$corpus"/ 2>/dev/null || true ;;
         *names*) printf 'Xi Jinping' >"$corpus/a"; printf '\xe4\xb9\xa0\xe8\xbf\x91\xe5\xb9\xb3' >"$corpus/b"
-                 printf 'OOO Romashka' >"$corpus/c"; printf 'Abd al-Rahman bin Ali' >"$corpus/d" ;;
+                 printf 'OOO Romashka' >"$corpus/c"; printf 'Abd al-Rahman bin Ali' >"$corpus/d"
+                 printf '\xe5\xbc\x97\xe6\x8b\x89\xc2\xb7\xe6\x96\xaf\xe7\x89\xb9' >"$corpus/e"   # Han parts, middle dot
+                 printf '\xe1\x80\x99\xe1\x80\x84\xe1\x80\xba\xe1\x80\xb8\xe1\x80\xa1\xe1\x80\xb1\xe1\x80\xac\xe1\x80\x84\xe1\x80\xba' >"$corpus/f" ;;   # Burmese
         *query*) printf '"public security" OR bureau* -police lang:en' >"$corpus/a" ;;
         *extract_html*) cp "$SHARED"/corpus/0[1-3]*.html "$corpus"/ 2>/dev/null || true ;;
         *extract_text*) cp "$SHARED"/corpus/1[5-7]*.txt "$corpus"/ 2>/dev/null || true ;;
