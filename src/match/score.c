@@ -303,6 +303,60 @@ static int find_acronym(const struct pb_sform *a, int i, const struct pb_sform *
     return 0;
 }
 
+/* A particle of an Arabic or Mauritanian patronymic chain (bin, bint, ould: "son of"). */
+static int nasab_particle(const struct pb_sform *f, int i)
+{
+    const char *s = f->str[i];
+    return f->ti[i].kind == PB_TOK_STOP && s && (!strcmp(s, "bin") || !strcmp(s, "bint") || !strcmp(s, "ould"));
+}
+
+/* The aligned pair of the single token qi of the query, or -1. */
+static int pair_of(const struct pair *pairs, const int *acc, int nacc, int qi)
+{
+    for (int a = 0; a < nacc; a++)
+        if (pairs[acc[a]].qi == qi && pairs[acc[a]].qa == 1 && pairs[acc[a]].nb == 1)
+            return acc[a];
+    return -1;
+}
+
+/* The names on either side of a patronymic particle in the query that the listed name has
+ * the other way round around one of its own ("A bin B" against "B bin A": the son and the
+ * father). Word order is otherwise free in a person's name, so this is the one order that
+ * must hold. Adds the cost of a conflict per swap to *D; returns the number of swaps. */
+static int nasab_swaps(const struct pb_sform *q, const struct pb_sform *n, const struct pair *pairs,
+                       const int *acc, int nacc, double *D, struct probity_hit *hit)
+{
+    int swaps = 0;
+    for (int i = 1; i + 1 < q->n; i++) {
+        int before = i - 1, after = i + 1, pa, pb, lo, hi, between = 0;
+        if (!nasab_particle(q, i))
+            continue;
+        while (after < q->n && q->ti[after].kind == PB_TOK_STOP)
+            after++;   /* bin al-Din: the name is din */
+        if (after >= q->n || (pa = pair_of(pairs, acc, nacc, before)) < 0 ||
+            (pb = pair_of(pairs, acc, nacc, after)) < 0)
+            continue;
+        lo = pairs[pb].nj;
+        hi = pairs[pa].nj;
+        if (lo >= hi)
+            continue;   /* in the same order */
+        for (int j = lo + 1; j < hi; j++)
+            between |= nasab_particle(n, j);
+        if (!between)
+            continue;
+        {
+            double w = (pairs[pa].w + pairs[pb].w) / 2;
+            char qs[96], ns[96];
+            *D += P.kappa * w;
+            snprintf(qs, sizeof(qs), "%s %s %s", q->str[before], q->str[i], q->str[after]);
+            snprintf(ns, sizeof(ns), "%s %s %s", n->str[lo], q->str[i], n->str[hi]);
+            add_align(hit, qs, ns, 0.0, w / 2);
+            swaps++;
+        }
+    }
+    return swaps;
+}
+
 /* A pair of one initial and one word (the second phase of the alignment). */
 static int initial_pair(const struct pb_sform *q, const struct pb_sform *n, const struct pair *x)
 {
@@ -485,6 +539,8 @@ double pb__score_forms(const struct pb_sform *q, const struct pb_sform *n, int k
             np++;
         }
     }
+    if (person)
+        nsub += nasab_swaps(q, n, pairs, acc, nacc, &D, hit);
     /* words that no pair explains on both sides: different numbers, different words */
     for (int number = 1; number >= 0; number--) {
         nuq = take_unaligned(q, qused, number, 0, person, org, uq);
