@@ -102,6 +102,11 @@ int pb__schema_name_flags(const char *s)
     return 0;
 }
 
+int pb__schema_thing(const char *s)
+{
+    return s && probity_schema_is_a(s, "Vehicle") ? PB__KIND_THING : 0;
+}
+
 int pb__schema_titles(const char *s)
 {
     /* Lady Sofia, Prince Group, General Motors: a title in a vessel's or an organisation's

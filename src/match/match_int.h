@@ -41,6 +41,7 @@
 struct pb_params {
     double lambda, delta, delta_q, delta_org, delta_num, kappa, kappa_num, kappa_gen, kappa_legal;
     double generic_cap, cross;
+    double legal_other;   /* factor: a legal form in the query against a vessel's name */
     int phon;
     double phon_sim;
     int phon_edits_short;  /* edits allowed with equal keys when a word has 4 letters or fewer */
@@ -312,8 +313,12 @@ struct pb_sform {
 typedef double (*pb_sim_fn)(void *ctx, const struct pb_sform *q, int qi, const struct pb_sform *n, int nj);
 
 /* Score query form q against name form n; kind is PB_NAME_ORG (word order counts),
- * PB_NAME_PERSON (every word is a name part) or 0.
+ * PB_NAME_PERSON (every word is a name part) or 0, with PB__KIND_THING for a vessel's or an
+ * aircraft's name.
  * The alignment and name-score details go to *hit when not NULL. Returns the name score. */
+#define PB__KIND_THING 4
+/* PB__KIND_THING for the schemata of vessels and aircraft, else 0. */
+int pb__schema_thing(const char *schema);
 double pb__score_forms(const struct pb_sform *q, const struct pb_sform *n, int kind, pb_sim_fn sim,
                        void *simctx, struct probity_hit *hit);
 /* Initials of the run of words of f starting at j that has len words other than stop

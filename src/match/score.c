@@ -38,6 +38,7 @@ struct pb_params pb__params = {
     .kappa_gen = 3.0,    /* ... two different generic words (bank / trust) */
     .kappa_legal = 1.0,  /* ... two different legal forms (ag / gmbh) */
     .generic_cap = 0.5,  /* best score of a name aligned on generic words only */
+    .legal_other = 0.7,  /* a legal form of the query against a vessel's name */
     .cross = 0.97,       /* organisations: per crossed pair of aligned words */
     .phon = 1,           /* equal phonetic keys (and close spellings) raise a similarity ... */
     .phon_sim = 0.8,     /* ... to this */
@@ -385,7 +386,8 @@ static void take_pair(const struct pb_sform *q, const struct pb_sform *n, const 
 double pb__score_forms(const struct pb_sform *q, const struct pb_sform *n, int kind, pb_sim_fn sim,
                        void *simctx, struct probity_hit *hit)
 {
-    int org = kind == PB_NAME_ORG, person = kind == PB_NAME_PERSON;
+    int org = (kind & 3) == PB_NAME_ORG, person = (kind & 3) == PB_NAME_PERSON, thing = (kind & PB__KIND_THING) != 0;
+    int legal_left = 0;
     struct pair pairs[MAX_PAIRS];
     size_t np = 0;
     unsigned char qused[PB_MAX_TOKENS] = {0}, nused[PB_MAX_TOKENS] = {0};
@@ -603,6 +605,14 @@ double pb__score_forms(const struct pb_sform *q, const struct pb_sform *n, int k
             }
         score *= pow(P.cross, cross);
     }
+    /* a legal form in the query that the listed name does not have, when that name is a
+     * vessel's or an aircraft's: the query names a company, not the thing. (Not against a
+     * person's name: a company named after a person is worth a look, "Ivan Petrov LLC".) */
+    if (thing)
+        for (int i = 0; i < q->n && !legal_left; i++)
+            legal_left = !qused[i] && q->w[i] > 0 && q->ti[i].kind == PB_TOK_LEGAL;
+    if (legal_left)
+        score *= P.legal_other;
     if (!distinct_aligned && score > P.generic_cap)
         score = P.generic_cap;
     if (hit) {
@@ -633,8 +643,9 @@ double pb__score_forms(const struct pb_sform *q, const struct pb_sform *n, int k
             struct probity_feature *f = &hit->features[hit->nfeatures++];
             snprintf(f->name, sizeof(f->name), "name");
             f->contribution = score;
-            snprintf(f->detail, sizeof(f->detail), "%d of %d query tokens aligned, %d conflicting%s", aligned_q,
-                     q->n, nsub, !distinct_aligned ? "; only generic words agree" : "");
+            snprintf(f->detail, sizeof(f->detail), "%d of %d query tokens aligned, %d conflicting%s%s", aligned_q,
+                     q->n, nsub, legal_left ? "; a company's legal form against a vessel's name" : "",
+                     !distinct_aligned ? "; only generic words agree" : "");
         }
     }
     return score;

@@ -1172,7 +1172,8 @@ static int screen_impl(const struct probity_index *cix, const struct probity_que
             for (size_t k = 0; k < ix->schemas.n; k++) {
                 const char *sn = pb__strtab_str(&ix->schemas, (uint32_t)k);
                 compat[k] = (uint8_t)pb__schema_compatible(q->schema, sn);
-                skind[k] = (uint8_t)(pb__schema_name_flags(sn) ? pb__schema_name_flags(sn) : flags);
+                skind[k] = (uint8_t)((pb__schema_name_flags(sn) ? pb__schema_name_flags(sn) : flags) |
+                                     pb__schema_thing(sn));
                 stitle[k] = (uint8_t)pb__schema_titles(sn);
             }
             s->schema_ok = strlen(qs) < sizeof(s->schema);
@@ -1656,7 +1657,7 @@ int probity_compare_names(const struct probity_index *ix, const char *a, const c
     {
         const char *sch = schema && strcmp(schema, "any") ? schema : NULL;
         int flags = pb__schema_name_flags(sch);
-        org = flags;
+        org = flags | pb__schema_thing(sch);
         if ((rc = name_forms_all(a, flags, &fa)) || (rc = name_forms_all(b, flags, &fb))) {
             rc = pb__err(err, rc, NULL, 0, 0,
                          rc == PROBITY_EINVAL ? "a name has no letters or digits to compare"

@@ -561,6 +561,21 @@ static int phon_distance(const struct pb_tokinfo *a, const struct pb_tokinfo *b)
 
 static double sim_ne(const struct pb_tokinfo *a, const struct pb_tokinfo *b, int kmax, int edits);
 
+static int arabic_particle(const struct pb_tokinfo *t)
+{
+    static const char *const p[] = {"al", "bin", "bint"};
+    if (t->kind != PB_TOK_STOP)
+        return 0;
+    for (size_t k = 0; k < 3; k++) {
+        int n = (int)strlen(p[k]), i = 0;
+        while (i < n && i < t->ncp && t->cp[i] == (uint32_t)p[k][i])
+            i++;
+        if (i == n && t->ncp == n)
+            return 1;
+    }
+    return 0;
+}
+
 double pb__tok_sim_k(const struct pb_tokinfo *a, const struct pb_tokinfo *b, int kmax)
 {
     if (a->ncp == b->ncp) {
@@ -589,10 +604,13 @@ static double sim_ne(const struct pb_tokinfo *a, const struct pb_tokinfo *b, int
 {
     int L, maxd, d;
     double s;
-    if (a->kind == PB_TOK_NUMBER || b->kind == PB_TOK_NUMBER)
+    /* numbers agree or not; the Arabic article and bin, to which the normaliser brings every
+     * spelling of them (el-, ul-, ibn), are themselves or nothing: al is not ali */
+    if (a->kind == PB_TOK_NUMBER || b->kind == PB_TOK_NUMBER || arabic_particle(a) || arabic_particle(b))
         return 0.0;
     if (a->initial || b->initial) {
-        if (a->initial && b->initial)
+        /* an initial stands for a name word, not for a legal form or a particle */
+        if ((a->initial && b->initial) || (a->initial ? b : a)->kind != PB_TOK_WORD)
             return 0.0;
         return a->cp[0] == b->cp[0] ? PB_SIM_INITIAL : 0.0;
     }

@@ -303,6 +303,26 @@ static void check_general_rules(void)
     CHECK(cmp("HAMID BIN YUSUF AL-KARIMI", "YUSUF BIN HAMID AL-KARIMI", "Person") < 0.7);
     CHECK(cmp("HAMID BIN YUSUF AL-KARIMI", "AL-KARIMI, Hamid bin Yusuf", "Person") >= 0.99);
     CHECK(cmp("HAMID BIN AL-DIN AL-KARIMI", "NUR AL-DIN BIN HAMID AL-KARIMI", "Person") < 0.7);
+    /* a legal form in the query says it names a company, not a vessel */
+    CHECK(cmp("Bellatrix AS", "BELLATRIX", "Vessel") < 0.7);
+    CHECK(cmp("Bellatrix AS", "BELLATRIX", "Company") >= 0.9);
+    CHECK(cmp("Bellatrix", "BELLATRIX", "Vessel") >= 0.99);
+    /* the Arabic article is itself or nothing (al is not ali); an initial stands for a name
+     * word, not for a legal form */
+    {
+        uint32_t al[2] = {'a', 'l'}, ali[3] = {'a', 'l', 'i'}, as[2] = {'a', 's'}, a1[1] = {'a'};
+        struct pb_tokinfo x, y;
+        memset(&x, 0, sizeof(x));
+        memset(&y, 0, sizeof(y));
+        x.cp = al, x.ncp = 2, x.kind = PB_TOK_STOP;
+        y.cp = ali, y.ncp = 3, y.kind = PB_TOK_WORD;
+        CHECK(pb__tok_sim(&x, &y) == 0.0);
+        x.cp = as, x.kind = PB_TOK_LEGAL;
+        y.cp = a1, y.ncp = 1, y.initial = 1;
+        CHECK(pb__tok_sim(&x, &y) == 0.0);
+        x.kind = PB_TOK_WORD;
+        CHECK(pb__tok_sim(&x, &y) > 0.0);
+    }
     /* Burmese names: each syllable a word, in any order */
     CHECK(cmp("ကျော်မင်းထွန်း", "HTUN, Kyaw Min", "Person") >= 0.99);
     CHECK(cmp("ဗလာဒီ ကျော်", "Vladi Kyaw", "Person") >= 0.8);
