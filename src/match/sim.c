@@ -561,6 +561,11 @@ static int phon_distance(const struct pb_tokinfo *a, const struct pb_tokinfo *b)
 
 static double sim_ne(const struct pb_tokinfo *a, const struct pb_tokinfo *b, int kmax, int edits);
 
+static int gender_vowels(uint32_t x, uint32_t y)
+{
+    return (x == 'a' && y == 'o') || (x == 'o' && y == 'a');
+}
+
 static int arabic_particle(const struct pb_tokinfo *t)
 {
     static const char *const p[] = {"al", "bin", "bint"};
@@ -614,6 +619,11 @@ static double sim_ne(const struct pb_tokinfo *a, const struct pb_tokinfo *b, int
             return 0.0;
         return a->cp[0] == b->cp[0] ? PB_SIM_INITIAL : 0.0;
     }
+    /* given names that mark gender in their last vowel are two names: Antonio and Antonia,
+     * Fernando and Fernanda */
+    if (a->ncp == b->ncp && a->ncp >= 5 && gender_vowels(a->cp[a->ncp - 1], b->cp[b->ncp - 1]) &&
+        memcmp(a->cp, b->cp, (size_t)(a->ncp - 1) * sizeof(uint32_t)) == 0)
+        return 0.0;
     /* romanised syllables differ when their spelling does: ming is not ping; the
      * normaliser gives the other readings as forms of their own */
     if (a->syllabic || b->syllabic)

@@ -303,6 +303,11 @@ static void check_general_rules(void)
     CHECK(cmp("HAMID BIN YUSUF AL-KARIMI", "YUSUF BIN HAMID AL-KARIMI", "Person") < 0.7);
     CHECK(cmp("HAMID BIN YUSUF AL-KARIMI", "AL-KARIMI, Hamid bin Yusuf", "Person") >= 0.99);
     CHECK(cmp("HAMID BIN AL-DIN AL-KARIMI", "NUR AL-DIN BIN HAMID AL-KARIMI", "Person") < 0.7);
+    /* a given name's gender in its last vowel: two names */
+    CHECK(cmp("Fernanda Ortelli", "ORTELLI, Fernando", "Person") < 0.7);
+    CHECK(cmp("Fernando Ortelli", "ORTELLI, Fernando", "Person") >= 0.99);
+    CHECK(tsim("fernanda", "fernando") == 0.0);
+    CHECK(tsim("fernanda", "fernandez") > 0.0);
     /* a legal form in the query says it names a company, not a vessel */
     CHECK(cmp("Bellatrix AS", "BELLATRIX", "Vessel") < 0.7);
     CHECK(cmp("Bellatrix AS", "BELLATRIX", "Company") >= 0.9);
