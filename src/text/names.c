@@ -1469,6 +1469,48 @@ static int latin_alternatives(struct pb__tctx *c)
     return 0;
 }
 
+/* A name of two to four Latin words, one of them a Chinese family name in pinyin and every
+ * one a run of pinyin syllables, is a Chinese name in pinyin: its words get their Wade-Giles
+ * spelling as their alternative (Mao Zedong -> mao tsetung), as Han names do. */
+static int pinyin_alternatives(struct pb__tctx *c, int flags)
+{
+    size_t start = c->txt.len;
+    int surname = 0, differ = 0, rc;
+    if ((flags & PB_NAME_ORG) || c->ntoks < 2 || c->ntoks > 4)
+        return 0;
+    for (size_t i = 0; i < c->ntoks; i++) {
+        const struct pb__tok *t = &c->toks[i];
+        if (t->usc != USCRIPT_LATIN || (t->flags & PB__T_CANON) || t->alen || t->len < 2)
+            return 0;
+        surname |= pb__pinyin_surname(c->txt.s + t->off, t->len);
+    }
+    if (!surname)
+        return 0;
+    for (size_t i = 0; i < c->ntoks; i++) {
+        struct pb__tok *t = &c->toks[i];
+        size_t at = c->txt.len;
+        pb_buf_reset(&c->tmp);
+        rc = pb__pinyin_wade_giles(c->txt.s + t->off, t->len, &c->tmp);
+        if (rc < 0)
+            return rc;
+        if (rc == 0)
+            goto undo;
+        if ((rc = pb_buf_add(&c->txt, pb_buf_str(&c->tmp), c->tmp.len)))
+            return rc;
+        differ |= c->tmp.len != t->len || memcmp(c->txt.s + at, c->txt.s + t->off, t->len) != 0;
+        t->aoff = (uint32_t)at;
+        t->alen = (uint32_t)(c->txt.len - at);
+    }
+    if (differ)
+        return 0;
+undo:
+    for (size_t i = 0; i < c->ntoks; i++)
+        c->toks[i].aoff = c->toks[i].alen = 0;
+    c->txt.len = start;
+    c->txt.s[start] = 0;
+    return 0;
+}
+
 /* Byte length of the first max code points of s[n]. */
 static size_t cap_cps(const char *s, size_t n, size_t max)
 {
@@ -1629,7 +1671,7 @@ int pb_name_forms(const char *name, int flags, struct pb_forms *out)
         if ((rc = orig_phrases(c, flags)))
             goto out;
     }
-    if ((rc = latin_alternatives(c)))
+    if ((rc = latin_alternatives(c)) || (rc = pinyin_alternatives(c, flags)))
         goto out;
     if ((rc = build_forms(c, flags, lang, &fs)))
         goto out;

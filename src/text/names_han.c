@@ -26,6 +26,16 @@ static struct han_ent *han;
 static size_t nhan;
 static const char *hantext;
 static struct pb_map surnames;   /* family name (UTF-8) -> reading (static text) */
+static struct pb_map syllables;  /* every pinyin syllable of the readings -> 1 */
+static struct pb_map surname_rd; /* the readings of family names -> 1 */
+
+static int has_vowel(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strchr("aeiou", s[i]))
+            return 1;
+    return 0;
+}
 
 static int cmp_ent(const void *a, const void *b)
 {
@@ -75,6 +85,22 @@ int pb__han_load(void)
     }
     if (!sorted)
         qsort(han, nhan, sizeof(*han), cmp_ent);
+    /* the syllables of pinyin: those with a vowel (not the hm and ng of interjections) */
+    for (size_t k = 0; k < nhan; k++) {
+        const char *r = hantext + han[k].rd, *re = r + han[k].rdlen;
+        while (r < re) {
+            const char *comma = memchr(r, ',', (size_t)(re - r));
+            size_t l = (size_t)((comma ? comma : re) - r);
+            char key[8];
+            if (l && l < sizeof(key) && has_vowel(r, l)) {
+                memcpy(key, r, l);
+                key[l] = 0;
+                if (!pb_map_get(&syllables, key) && pb_map_put(&syllables, key, (void *)1))
+                    return PROBITY_ENOMEM;
+            }
+            r += l + 1;
+        }
+    }
     p = pb_lexicon("han_surnames.tsv", &len);
     if (p) {
         end = p + len;
@@ -91,6 +117,17 @@ int pb__han_load(void)
             /* the value points at the reading in the static text, ended by the newline */
             if (!pb_map_get(&surnames, key) && pb_map_put(&surnames, key, (void *)(tab + 1)))
                 return PROBITY_ENOMEM;
+            {
+                size_t rl = 0;
+                char rd[16];
+                while (tab + 1 + rl < line + n && tab[1 + rl] != '\r' && rl + 1 < sizeof(rd)) {
+                    rd[rl] = tab[1 + rl];
+                    rl++;
+                }
+                rd[rl] = 0;
+                if (rl && !pb_map_get(&surname_rd, rd) && pb_map_put(&surname_rd, rd, (void *)1))
+                    return PROBITY_ENOMEM;
+            }
         }
     }
     return 0;
@@ -265,6 +302,58 @@ int pb__han_read(const char *s, size_t n, int surname, int altc, int altr, char 
         syl++;
     }
     return syl;
+}
+
+/* ---- Chinese names in pinyin ----
+ * A Latin word that is a run of pinyin syllables (jinping = jin ping) and the family names
+ * read in pinyin: a Chinese name written in pinyin also has a Wade-Giles spelling, the one
+ * Taiwan and older sources use (Xi Jinping = Hsi Chinping, Mao Zedong = Mao Tsetung). */
+int pb__pinyin_surname(const char *s, size_t n)
+{
+    char key[16];
+    if (n >= sizeof(key))
+        return 0;
+    memcpy(key, s, n);
+    key[n] = 0;
+    return pb_map_get(&surname_rd, key) != NULL;
+}
+
+int pb__pinyin_wade_giles(const char *s, size_t n, struct pb_buf *b)
+{
+    /* the fewest syllables (pinyin without apostrophes reads xian as one), at most three */
+    int cnt[25], from[25];
+    char key[8], w[16];
+    size_t cut[4], k = 0;
+    if (n == 0 || n > 24)
+        return 0;
+    cnt[0] = 0;
+    from[0] = 0;
+    for (size_t i = 1; i <= n; i++) {
+        cnt[i] = 99;
+        from[i] = 0;
+        for (size_t l = 1; l <= 6 && l <= i; l++) {
+            if (cnt[i - l] >= 3)
+                continue;
+            memcpy(key, s + i - l, l);
+            key[l] = 0;
+            if (cnt[i - l] + 1 < cnt[i] && pb_map_get(&syllables, key)) {
+                cnt[i] = cnt[i - l] + 1;
+                from[i] = (int)(i - l);
+            }
+        }
+    }
+    if (cnt[n] > 3)
+        return 0;
+    for (size_t i = n; i > 0; i = (size_t)from[i])
+        cut[k++] = i;
+    cut[k] = 0;
+    for (size_t q = k; q > 0; q--) {
+        size_t a = cut[q], e = cut[q - 1];
+        wade_giles(s + a, e - a, w, sizeof(w));
+        if (pb_buf_adds(b, w))
+            return PROBITY_ENOMEM;
+    }
+    return 1;
 }
 
 /* ---- foreign names ----

@@ -139,6 +139,12 @@ int pb__han_read(const char *s, size_t n, int surname, int altc, int altr, char 
  * to b. */
 int pb__han_foreign(const char *s, size_t n, int palatal, struct pb_buf *b);
 
+/* Whether s[n] is the pinyin reading of a Chinese family name. */
+int pb__pinyin_surname(const char *s, size_t n);
+/* When s[n] is a run of one to three pinyin syllables, append its Wade-Giles spelling to b
+ * and return 1; else 0 (PROBITY_ENOMEM when b cannot grow). */
+int pb__pinyin_wade_giles(const char *s, size_t n, struct pb_buf *b);
+
 /* ---- romanisers (names_translit.c) ---- */
 /* Number of romanisation systems for a token of script usc in language lang. */
 int pb__rom_systems(int usc, int lang, int person);
