@@ -285,7 +285,8 @@ int pb__sform_prepare(const struct probity_index *ix, const char *form, int orig
             t->cp = cps + used;
             t->ncp = (uint16_t)ncp;
             used += ncp;
-            t->kind = (uint8_t)pb_token_kind(s);
+            t->kind = (uint8_t)(!orig && (script == PB_SCRIPT_HAN || script == PB_SCRIPT_HANGUL) ? pb_token_kind_syllabic(s)
+                                                                                          : pb_token_kind(s));
             t->initial = ncp == 1 && t->kind == PB_TOK_WORD && !(t->cp[0] >= 0x3040 && t->cp[0] <= 0x9FFF) &&
                          !(t->cp[0] >= 0xAC00 && t->cp[0] <= 0xD7AF) && t->cp[0] < 0x20000;
             f->id[f->n] = ix ? pb__strtab_find(&ix->toks, s, n) : UINT32_MAX;

@@ -984,7 +984,7 @@ static size_t replace_phrases(struct pb__tctx *c, const struct ftok *v, size_t n
         const struct ftok *t = &v[i];
         const struct pb__lexent *e1, *best = NULL;
         size_t bestlen = 0, maxlen;
-        if ((t->flags & PB__T_CANON) || (scripts && scripts[i] == USCRIPT_LATIN)) {
+        if ((t->flags & (PB__T_CANON | PB__T_SYLL)) || (scripts && scripts[i] == USCRIPT_LATIN)) {
             if (m < FTOKCAP)
                 out[m++] = *t;
             i++;
@@ -998,7 +998,7 @@ static size_t replace_phrases(struct pb__tctx *c, const struct ftok *v, size_t n
             const struct pb__lexent *e;
             pb_buf_reset(&c->tmp);
             for (size_t j = 0; j < L; j++) {
-                if (v[i + j].flags & PB__T_CANON)
+                if (v[i + j].flags & (PB__T_CANON | PB__T_SYLL))
                     break;
                 if (scripts && scripts[i + j] == USCRIPT_LATIN)
                     break;
@@ -1161,13 +1161,17 @@ static int build_forms(struct pb__tctx *c, int flags, int lang, struct formset *
     struct han_alt alts[PB__MAX_SYS];
     uint32_t altoff[PB__MAX_SYS], altlen[PB__MAX_SYS];
     size_t nalts = 0, n = c->ntoks;
-    int nsys = 1, any_orig = 0, rc = 0, npoly, dots = 0, k0 = 0;
+    int nsys = 1, any_orig = 0, rc = 0, npoly, dots = 0, k0 = 0, han_person = 0;
     if ((rc = work_arrays(c)))
         return rc;
     rom = c->rom;
     fa = c->fa;
     fb = c->fb;
     memset(rom, 0, n * sizeof(*rom));
+    /* a Han name read as a person's in one part is a person's in all: every part takes the
+     * same systems, so that no form mixes pinyin with Cantonese */
+    for (size_t i = 0; i < n; i++)
+        han_person |= c->toks[i].usc == USCRIPT_HAN && (c->toks[i].flags & (PB__T_SURNAME | PB__T_GIVEN));
     for (size_t i = 0; i < n; i++) {
         struct pb__tok *t = &c->toks[i];
         int person = (flags & PB_NAME_PERSON) || (t->flags & (PB__T_SURNAME | PB__T_GIVEN));
@@ -1184,7 +1188,7 @@ static int build_forms(struct pb__tctx *c, int flags, int lang, struct formset *
         } else {
             any_orig = 1;
             if (t->usc == USCRIPT_HAN)
-                person = (t->flags & (PB__T_SURNAME | PB__T_GIVEN)) != 0;
+                person = han_person;
             rom[i].n = pb__rom_systems(t->usc, lang, person);
             if (t->flags & PB__T_FOREIGN)
                 rom[i].n = 3;   /* pinyin, and two readings of a transcription */
@@ -1285,6 +1289,9 @@ static int build_forms(struct pb__tctx *c, int flags, int lang, struct formset *
             }
             {
                 int s = k < rom[i].n && !k0 ? k : 0;
+                /* the syllables of a Han or Hangul name are not lexicon words (hon, de, la) */
+                if (t->usc == USCRIPT_HAN || t->usc == USCRIPT_HANGUL)
+                    fl |= PB__T_SYLL;
                 ft_push_words(fa, &m, c->txt.s, NULL, rom[i].off[s], rom[i].len[s], 0, fl);
             }
         }
@@ -1724,6 +1731,20 @@ enum pb_tok_kind pb_token_kind(const char *tok)
         return PB_TOK_WORD;
     e = pb__lex_get(tok, n);
     return e ? (enum pb_tok_kind)e->tkind : PB_TOK_WORD;
+}
+
+enum pb_tok_kind pb_token_kind_syllabic(const char *tok)
+{
+    const struct pb__lexent *e;
+    size_t n;
+    enum pb_tok_kind k = pb_token_kind(tok);
+    if (k != PB_TOK_STOP && k != PB_TOK_HONORIFIC)
+        return k;
+    n = strlen(tok);
+    e = pb__lex_get(tok, n);
+    if (k == PB_TOK_HONORIFIC)
+        return e && e->canon && strcmp(e->canon, tok) == 0 ? k : PB_TOK_WORD;
+    return pb__pinyin_syllable(tok, n) ? PB_TOK_WORD : k;
 }
 
 /* ---- phonetic key ----

@@ -47,6 +47,10 @@ enum pb_tok_kind {
     PB_TOK_HONORIFIC,  /* mr, dr, president, sheikh ... */
 };
 enum pb_tok_kind pb_token_kind(const char *tok);
+/* The kind of a token of a name romanised from Han or Hangul: a syllable of the name
+ * whatever the lexicons say of the same letters (de, la and bin are syllables, not particles;
+ * hon is a syllable, not "honorable"); canonical lexicon tokens keep their kind. */
+enum pb_tok_kind pb_token_kind_syllabic(const char *tok);
 
 /* Dominant script of a UTF-8 string. */
 enum pb_script pb_name_script(const char *name);

@@ -19,12 +19,14 @@ struct han_ent {
     uint32_t cp;
     uint32_t rd;       /* offset of the readings in the lexicon text */
     uint32_t simp;     /* simplified form, 0 = none */
+    uint32_t yue;      /* offset of the Cantonese reading in its lexicon text */
     uint16_t rdlen;
+    uint8_t yuelen;    /* 0 = none */
 };
 
 static struct han_ent *han;
 static size_t nhan;
-static const char *hantext;
+static const char *hantext, *yuetext;
 static struct pb_map surnames;   /* family name (UTF-8) -> reading (static text) */
 static struct pb_map syllables;  /* every pinyin syllable of the readings -> 1 */
 static struct pb_map surname_rd; /* the readings of family names -> 1 */
@@ -36,6 +38,8 @@ static int has_vowel(const char *s, size_t n)
             return 1;
     return 0;
 }
+
+static const struct han_ent *find(uint32_t cp);
 
 static int cmp_ent(const void *a, const void *b)
 {
@@ -85,6 +89,34 @@ int pb__han_load(void)
     }
     if (!sorted)
         qsort(han, nhan, sizeof(*han), cmp_ent);
+    /* Cantonese readings (Jyutping) of the characters that have a Mandarin entry */
+    p = pb_lexicon("han_cantonese.tsv", &len);
+    if (p) {
+        yuetext = p;
+        end = p + len;
+        while (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p), i = 0;
+            const char *line = p, *tab;
+            struct han_ent *e;
+            p = nl ? nl + 1 : end;
+            if (!n || line[0] == '#' || !(tab = memchr(line, '\t', n)) || line + n - (tab + 1) > 8)
+                continue;
+            if ((e = (struct han_ent *)find((uint32_t)pb__utf8_next(line, (size_t)(tab - line), &i)))) {
+                e->yue = (uint32_t)(tab + 1 - yuetext);
+                e->yuelen = (uint8_t)(line + n - (tab + 1));
+            }
+        }
+    }
+    /* a simplified character without a reading of its own reads as its traditional form */
+    for (size_t k = 0; k < nhan; k++)
+        if (han[k].yuelen && han[k].simp) {
+            struct han_ent *s = (struct han_ent *)find(han[k].simp);
+            if (s && !s->yuelen) {
+                s->yue = han[k].yue;
+                s->yuelen = han[k].yuelen;
+            }
+        }
     /* the syllables of pinyin: those with a vowel (not the hm and ng of interjections) */
     for (size_t k = 0; k < nhan; k++) {
         const char *r = hantext + han[k].rd, *re = r + han[k].rdlen;
@@ -304,10 +336,103 @@ int pb__han_read(const char *s, size_t n, int surname, int altc, int altr, char 
     return syl;
 }
 
+/* ---- Cantonese ----
+ * A Jyutping syllable in the spelling Hong Kong uses for names (Chan Tai Man, Cheung, Tsang,
+ * Yeung, Poon): unaspirated b d g written p t k, z and c written ch (ts before e, eoi, ou and
+ * ang: Tse, Tsui, Tso, Tsang), j written y, oeng eung, eoi ui, un oon, yu u, yun uen, ou o. */
+static void hk_syllable(const char *j, size_t n, char *out, size_t cap)
+{
+    static const char *const ini[] = {"gw", "kw", "ng", "b", "p", "m", "f", "d", "t", "n", "l", "g",
+                                      "k", "h", "w", "z", "c", "s", "j"};
+    static const char *const fin[][2] = {
+        {"aa", "a"}, {"aai", "ai"}, {"aau", "au"}, {"aam", "am"}, {"aan", "an"}, {"aang", "ang"}, {"aap", "ap"},
+        {"aat", "at"}, {"aak", "ak"}, {"ou", "o"}, {"un", "oon"}, {"ut", "oot"}, {"oeng", "eung"}, {"oek", "euk"},
+        {"eoi", "ui"}, {"eon", "un"}, {"eot", "ut"}, {"yu", "u"}, {"yun", "uen"}, {"yut", "uet"},
+    };
+    const char *i0 = "", *f = j;
+    char in[4], fl[8];
+    size_t il = 0;
+    if ((n == 2 && memcmp(j, "ng", 2) == 0) || (n == 1 && j[0] == 'm')) {
+        snprintf(out, cap, "%.*s", (int)n, j);   /* syllabic ng, m (Ng) */
+        return;
+    }
+    for (size_t k = 0; k < sizeof(ini) / sizeof(ini[0]); k++) {
+        size_t l = strlen(ini[k]);
+        if (n > l && memcmp(j, ini[k], l) == 0) {
+            i0 = ini[k];
+            il = l;
+            break;
+        }
+    }
+    f = j + il;
+    snprintf(fl, sizeof(fl), "%.*s", (int)(n - il), f);
+    for (size_t k = 0; k < sizeof(fin) / sizeof(fin[0]); k++)
+        if (strcmp(fl, fin[k][0]) == 0) {
+            snprintf(fl, sizeof(fl), "%s", fin[k][1]);
+            break;
+        }
+    if (!strcmp(i0, "b") || !strcmp(i0, "d") || !strcmp(i0, "g") || !strcmp(i0, "gw"))
+        snprintf(in, sizeof(in), "%s", i0[0] == 'b' ? "p" : i0[0] == 'd' ? "t" : i0[1] ? "kw" : "k");
+    else if (!strcmp(i0, "z") || !strcmp(i0, "c")) {
+        const char *f0 = j + il;
+        size_t fn = n - il;
+        int ts = (fn == 1 && f0[0] == 'e') || (fn == 3 && !memcmp(f0, "eoi", 3)) || (fn == 2 && !memcmp(f0, "ou", 2)) ||
+                 (fn == 3 && !memcmp(f0, "ang", 3));
+        snprintf(in, sizeof(in), "%s", ts ? "ts" : "ch");
+    } else if (!strcmp(i0, "j"))
+        snprintf(in, sizeof(in), "y");
+    else
+        snprintf(in, sizeof(in), "%s", i0);
+    if (!strcmp(i0, "s") && !strcmp(fl, "i"))
+        snprintf(fl, sizeof(fl), "ze");   /* si: Sze */
+    snprintf(out, cap, "%s%s", in, fl);
+}
+
+int pb__han_cantonese(const char *s, size_t n, char sep, struct pb_buf *b)
+{
+    size_t i = 0;
+    int syl = 0;
+    while (i < n) {
+        UChar32 cp = pb__utf8_next(s, n, &i);
+        const struct han_ent *e = find((uint32_t)cp);
+        char w[16];
+        if (e && !e->yuelen && e->simp)
+            e = find(e->simp);
+        if (e && e->yuelen) {
+            hk_syllable(yuetext + e->yue, e->yuelen, w, sizeof(w));
+        } else {
+            /* no Cantonese reading known: the pinyin, so that no syllable goes missing */
+            size_t rl;
+            const char *r = pb__han_readings((uint32_t)cp, &rl);
+            if (!r)
+                continue;
+            rl = reading_len(r) < rl ? reading_len(r) : rl;
+            if (rl >= sizeof(w))
+                continue;
+            memcpy(w, r, rl);
+            w[rl] = 0;
+        }
+        if ((syl && sep && pb_buf_addc(b, sep)) || pb_buf_adds(b, w))
+            return PROBITY_ENOMEM;
+        syl++;
+    }
+    return syl;
+}
+
 /* ---- Chinese names in pinyin ----
  * A Latin word that is a run of pinyin syllables (jinping = jin ping) and the family names
  * read in pinyin: a Chinese name written in pinyin also has a Wade-Giles spelling, the one
  * Taiwan and older sources use (Xi Jinping = Hsi Chinping, Mao Zedong = Mao Tsetung). */
+int pb__pinyin_syllable(const char *s, size_t n)
+{
+    char key[8];
+    if (n >= sizeof(key))
+        return 0;
+    memcpy(key, s, n);
+    key[n] = 0;
+    return pb_map_get(&syllables, key) != NULL;
+}
+
 int pb__pinyin_surname(const char *s, size_t n)
 {
     char key[16];

@@ -27,6 +27,7 @@
 #define PB__T_POST 16     /* canonical honorific that may follow a name */
 #define PB__T_DOT 32      /* a single letter directly followed by "." and a letter ("A.B.C.") */
 #define PB__T_FOREIGN 64  /* a Han part of a foreign name written with middle dots (普京) */
+#define PB__T_SYLL 128    /* forms only: syllables romanised from Han or Hangul, not lexicon words */
 
 /* internal flag of pb__han_split, besides PB_NAME_*: the name has a middle dot */
 #define PB__NAME_DOTTED 0x100
@@ -139,6 +140,12 @@ int pb__han_read(const char *s, size_t n, int surname, int altc, int altr, char 
  * to b. */
 int pb__han_foreign(const char *s, size_t n, int palatal, struct pb_buf *b);
 
+/* The Cantonese reading of the Han text s[n] as Hong Kong spells names (陈大文 -> chan tai
+ * man), syllables separated by sep (0: joined), appended to b. Returns the number of
+ * syllables written or PROBITY_ENOMEM. */
+int pb__han_cantonese(const char *s, size_t n, char sep, struct pb_buf *b);
+/* Whether s[n] is one pinyin syllable. */
+int pb__pinyin_syllable(const char *s, size_t n);
 /* Whether s[n] is the pinyin reading of a Chinese family name. */
 int pb__pinyin_surname(const char *s, size_t n);
 /* When s[n] is a run of one to three pinyin syllables, append its Wade-Giles spelling to b

@@ -1043,7 +1043,7 @@ int pb__rom_systems(int usc, int lang, int person)
     (void)lang;
     switch (usc) {
     case USCRIPT_LATIN: return 1;
-    case USCRIPT_HAN: return person ? 3 : 1;
+    case USCRIPT_HAN: return person ? 4 : 1;
     case USCRIPT_CYRILLIC: return lang == PB__LANG_RUUK ? 4 : 3;
     case USCRIPT_GREEK: return 2;
     case USCRIPT_HEBREW: return 2;
@@ -1059,10 +1059,15 @@ int pb__romanise(struct pb__tctx *c, const struct pb__tok *t, const char *s, int
     size_t n = t->len;
     switch (t->usc) {
     case USCRIPT_HAN:
-        /* person names: pinyin joined, pinyin by syllable, Wade-Giles; foreign names:
+        /* person names: pinyin joined, pinyin by syllable, Wade-Giles, Cantonese; foreign names:
          * pinyin and the sounds of the transcription */
         if ((t->flags & PB__T_FOREIGN) && sys >= 1)
             return pb__han_foreign(s, n, sys == 2, b);
+        if (sys == 3) {
+            /* Hong Kong's Cantonese spelling, a syllable per word (Chan Tai Man) */
+            int rc = pb__han_cantonese(s, n, ' ', b);
+            return rc < 0 ? rc : 0;
+        }
         pb__han_read(s, n, (t->flags & PB__T_SURNAME) != 0, -1, 0, sys == 1 ? ' ' : 0, sys == 2, b);
         return 0;
     case USCRIPT_CYRILLIC:

@@ -299,6 +299,9 @@ static void check_general_rules(void)
     CHECK_INT(pb__script_of(PB_SCRIPT_HAN, "季马布拉克"), PB_SCRIPT_HAN);
     CHECK(cmp("季马·布拉克", "Dima Blak", "Person") >= 0.9);
     CHECK(cmp("季马布拉克", "Dima Blak", "Person") < 0.7);
+    /* a Han name against its Hong Kong spelling, in any order */
+    CHECK(cmp("陈家文", "CHAN, Ka Man", "Person") >= 0.99);
+    CHECK(cmp("陈家文", "CHAN, Ka Ming", "Person") < 0.7);
     /* a Chinese name in Wade-Giles against its pinyin */
     CHECK(cmp("Chang Wen-hai", "ZHANG, Wenhai", "Person") >= 0.99);
     CHECK(cmp("Chang Wen-hai", "ZHANG, Wenbo", "Person") < 0.7);

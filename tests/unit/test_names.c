@@ -160,6 +160,10 @@ static void test_scripts(void)
     CHECK(expect_form("이재명", PB_NAME_PERSON, "lee jae myeong"));
     CHECK(expect_form("व्लादिमीर पुतिन", PB_NAME_PERSON, "vladimir putin"));    /* Devanagari */
     CHECK(expect_form("ប៉ុល ពត", PB_NAME_PERSON, "bol pot"));                  /* Khmer */
+    /* a Han person name also has Hong Kong's Cantonese spelling, a syllable per word */
+    CHECK(expect_form("陈家文", PB_NAME_PERSON, "chan ka man"));
+    CHECK(expect_form("張國明", PB_NAME_PERSON, "cheung kwok ming"));
+    CHECK(expect_form("曾子健", PB_NAME_PERSON, "tsang chi kin"));
     /* a Chinese name in pinyin also has its Wade-Giles spelling; other names do not */
     CHECK(expect_form("Zhang Wenhai", PB_NAME_PERSON, "chang wenhai"));
     CHECK(expect_form("Qian Xiaodong", 0, "chien hsiaotung"));
