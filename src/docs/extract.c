@@ -110,7 +110,7 @@ int pb__x_text(struct pb__x *x, int page, enum pb_block_kind kind, const char *s
     if (!x->have_text)
         for (size_t i = 0; i < n && !x->have_text; i++)
             x->have_text = !(s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r' || s[i] == '\f');
-    if (!x->lang_set)
+    if (!x->lang_set && !x->lim->own_lang_guess)
         pb__lang_feed(&x->lang, s, n);
     if ((++x->ncalls & 31) == 0 && (rc = pb__x_time(x)))
         return rc;
@@ -485,7 +485,7 @@ static int run(struct pb__x *x, struct pb__src *src, const unsigned char *head, 
     if (!x->have_text && !x->children)
         return pb__x_fail(x, PROBITY_EEMPTY, "no text found in this %s%s", pb_doc_type_name(t),
                           t == PB_DOC_PDF ? " (scanned pages need OCR)" : "");
-    if (!x->lang_set) {
+    if (!x->lang_set && !x->lim->own_lang_guess) {
         const char *lang = pb__lang_guess(&x->lang);
         if (lang && (rc = pb__x_meta(x, "lang", lang)))
             return rc;

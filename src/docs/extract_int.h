@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include "core/core.h"
 #include "docs/extract.h"
+#include "text/segment.h"
 
 /* The input of one extraction: an open file or bytes in memory. */
 struct pb__src {
@@ -30,6 +31,9 @@ struct pb__lang {
     uint64_t seen;                /* bytes looked at (the guess reads the first MiB) */
 };
 void pb__lang_feed(struct pb__lang *l, const char *s, size_t n);
+/* The same for one token t of text (from pb_segment), so that a text already being
+ * tokenised is not read again for its language. */
+void pb__lang_token(struct pb__lang *l, const char *text, const struct pb_token *t);
 /* A language code ("zh", "en", "ru", ...) or NULL when the text says too little. */
 const char *pb__lang_guess(const struct pb__lang *l);
 /* The primary subtag of a language tag, lower case ("en-US" -> "en", "zh_Hant" -> "zh"),

@@ -21,7 +21,7 @@
 #include <unistd.h>
 #include <openssl/evp.h>
 #include "core/core.h"
-#include "docs/extract.h"
+#include "docs/extract_int.h"
 #include "probity/docs.h"
 #include "store/docstore.h"
 #include "text/segment.h"
@@ -30,11 +30,12 @@
  * would take it past CHUNK_HARD is cut at a space (or anywhere, failing one). */
 #define CHUNK_SOFT 2000
 #define CHUNK_HARD 4000
+#define LANG_CHUNK_SAMPLE 2048      /* a chunk's language is that of its first 2 KB */
 #define SPOOL_MEM (8u << 20)        /* chunk bytes kept in memory per document */
 /* A transaction ends after this many documents, bytes or seconds, whichever comes first:
  * each commit makes FTS5 write a new index segment, so commits must not be too small, and
  * an interrupted run loses at most about a second of work. */
-#define BATCH_DOCS 2000
+#define BATCH_DOCS 20000
 #define BATCH_BYTES (64LL << 20)
 #define BATCH_SECONDS 1.0
 #define PIPE_BYTES (64LL << 20)     /* bytes of files handed to workers and not yet stored */
@@ -187,6 +188,7 @@ struct docres {
     int64_t cur_start, cur_cps, offset;
     int page, nblocks, seq;
     struct pb_lang_count doclang;
+    struct pb__lang guess;         /* the extractor's guess, made here from the tokens */
     struct span *pg;
     int npg, pgcap;
     struct spool sp;
@@ -285,23 +287,41 @@ static int sink_meta(void *ctx, const char *key, const char *value)
     return 0;
 }
 
+struct lang_tokens {
+    struct pb_lang_count *chunk;
+    struct pb__lang *doc;
+    const char *text;
+};
+
+/* The language counts read the words the tokenizer has just found, rather than the text
+ * again: they cost a table look-up per short word instead of two more walks of the text. */
+static int lang_token(void *ctx, const struct pb_token *t)
+{
+    struct lang_tokens *lt = ctx;
+    if (t->start < LANG_CHUNK_SAMPLE)
+        pb_lang_count_token(lt->chunk, lt->text, t);
+    pb__lang_token(lt->doc, lt->text, t);
+    return 0;
+}
+
 /* Close the open chunk into the spool. */
 static int chunk_flush(struct docres *d)
 {
     struct schunk c;
     struct pb_lang_count lc;
+    struct lang_tokens lt = {&lc, &d->guess, d->cur.s};
     int rc;
     if (!d->cur_cps)
         return 0;
     memset(&lc, 0, sizeof(lc));
-    pb_lang_count_add(&lc, d->cur.s, d->cur.len);
+    memset(&c, 0, sizeof(c));
+    /* the worker's share of the writing: the tokens for the index (and the languages) */
+    pb_buf_reset(&d->wk->toks);
+    if ((rc = pb_segment_encode_with(d->wk->sg, d->cur.s, d->cur.len, PB_SEG_WORDS, &d->wk->toks, lang_token,
+                                     &lt)))
+        return rc;
     for (size_t i = 0; i < sizeof(lc.score) / sizeof(lc.score[0]); i++)
         d->doclang.score[i] += lc.score[i];
-    memset(&c, 0, sizeof(c));
-    /* the worker's share of the writing: the tokens for the index */
-    pb_buf_reset(&d->wk->toks);
-    if ((rc = pb_segment_encode(d->wk->sg, d->cur.s, d->cur.len, PB_SEG_WORDS, &d->wk->toks)))
-        return rc;
     c.tlen = d->wk->toks.len;
     pb_lang_count_result(&lc, 0.5, c.lang, sizeof(c.lang));
     if (strchr(c.lang, ','))   /* keep only the first of two equal shares */
@@ -548,6 +568,8 @@ static void finish_doc(struct docres *d, int rc, const struct probity_error *e)
         return;
     }
     d->pages = d->npg;
+    if (!d->lang)   /* none declared */
+        set_once(&d->lang, pb__lang_guess(&d->guess));
     pb_lang_count_result(&d->doclang, 0.15, mine, sizeof(mine));
     snprintf(d->langs, sizeof(d->langs), "%s", mine);
     if (d->lang && *d->lang && strlen(d->lang) < 8) {
@@ -1258,6 +1280,7 @@ int probity_ingest(struct probity_store *st, const char *const *paths, size_t n,
     r.ing.collection = o->collection && *o->collection ? o->collection : "default";
     r.ing.encoding = o->encoding && *o->encoding ? o->encoding : NULL;
     r.ing.lim = defaults;
+    r.ing.lim.own_lang_guess = 1;
     if (o->max_file_bytes > 0)
         r.ing.lim.max_file_bytes = o->max_file_bytes;
     if (o->max_expanded_bytes > 0)

@@ -200,6 +200,30 @@ void pb__lang_feed(struct pb__lang *l, const char *str, size_t n)
     close_run(l, run, word, wlen);
 }
 
+void pb__lang_token(struct pb__lang *l, const char *text, const struct pb_token *t)
+{
+    if ((t->flags & PB_TOKEN_WORD) || l->seen >= LANG_SAMPLE)
+        return;
+    if ((t->flags & PB_TOKEN_CJK) && t->end - t->start == 3) {   /* one character of the BMP */
+        const unsigned char *u = (const unsigned char *)text + t->start;
+        enum script sc = script_of((uint32_t)(u[0] & 15) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3Fu));
+        l->seen += 3;
+        l->han += sc == S_HAN;
+        l->kana += sc == S_KANA;
+        return;
+    }
+    if (!(t->flags & PB_TOKEN_ASCII)) {
+        /* the general walk on the token's own bytes: a token ends where a run would, and
+         * digits inside it end runs there too */
+        pb__lang_feed(l, text + t->start, t->end - t->start);
+        return;
+    }
+    pthread_once(&stop_once, stop_build);
+    l->seen += t->len;
+    l->latin_words++;
+    end_word(l, t->norm, t->len);
+}
+
 const char *pb__lang_guess(const struct pb__lang *l)
 {
     uint32_t units[] = {l->latin_words, l->han + l->kana, l->hangul, l->cyrillic, l->arabic, l->greek, l->hebrew,

@@ -6,6 +6,7 @@
  * fails on bad bytes: they become U+FFFD and are counted, so a document with a few broken
  * bytes is still read and its text is always valid UTF-8. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ucnv.h>
@@ -74,7 +75,13 @@ static int utf8_ok(const unsigned char *s, size_t n, int partial)
     while (i < n) {
         int k;
         if (s[i] < 0x80) {
-            i++;
+            uint64_t w;
+            /* most text is ASCII: eight bytes at a time while no high bit is set */
+            for (i++; i + 8 <= n; i += 8) {
+                memcpy(&w, s + i, 8);
+                if (w & 0x8080808080808080ull)
+                    break;
+            }
             continue;
         }
         k = seq_len(s + i, n - i);
@@ -243,10 +250,8 @@ int pb_charset_guess(const void *data, size_t n, int complete, int markup, char 
         snprintf(out, 32, s[0] == 0xFF ? "UTF-16LE" : "UTF-16BE");
         return 0;
     }
-    for (size_t i = 0; i < m; i++) {
-        nul += s[i] == 0;
-        esc |= s[i] == 0x1B;
-    }
+    nul = memchr(s, 0, m) != NULL;
+    esc = memchr(s, 0x1B, m) != NULL;
     if (nul) {
         double le = utf16_plausible(s, m, 0), be = utf16_plausible(s, m, 1);
         if (le >= 0.9 && le >= be)

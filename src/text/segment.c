@@ -384,14 +384,17 @@ static int word_token(struct pb_segmenter *sg, const char *text, size_t s, size_
     int rc;
     pb_buf_reset(&sg->out);
     if (ascii) {
+        int digits = 0;
         if ((rc = pb_buf_grow(&sg->out, e - s + 1)))
             return rc;
         for (size_t i = s; i < e; i++) {
             char ch = text[i];
             sg->out.s[i - s] = ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch;
+            digits |= ch <= '9';
         }
         sg->out.len = e - s;
         sg->out.s[sg->out.len] = 0;
+        return emit(sg, s, e, digits ? 0 : PB_TOKEN_ASCII, fn, ctx);
     } else if ((rc = norm_word(sg, text + s, e - s, &sg->out))) {
         return rc;
     }
@@ -639,6 +642,8 @@ static int get_varint(const unsigned char *p, size_t n, size_t *at, uint64_t *v)
 struct enc {
     struct pb_buf *out;
     size_t last;
+    pb_token_fn also;
+    void *ctx;
 };
 
 static size_t varint_at(char *p, uint64_t v)
@@ -665,12 +670,19 @@ static int enc_token(void *ctx, const struct pb_token *t)
     *p = 0;
     b->len = (size_t)(p - b->s);
     e->last = t->start;
-    return 0;
+    return e->also ? e->also(e->ctx, t) : 0;
 }
 
 int pb_segment_encode(struct pb_segmenter *sg, const char *text, size_t len, int flags, struct pb_buf *out)
 {
-    struct enc e = {out, 0};
+    struct enc e = {out, 0, NULL, NULL};
+    return pb_segment(sg, text, len, flags, enc_token, &e);
+}
+
+int pb_segment_encode_with(struct pb_segmenter *sg, const char *text, size_t len, int flags, struct pb_buf *out,
+                           pb_token_fn fn, void *ctx)
+{
+    struct enc e = {out, 0, fn, ctx};
     return pb_segment(sg, text, len, flags, enc_token, &e);
 }
 
@@ -834,9 +846,8 @@ static void stop_word(struct pb_lang_count *c, const char *w, size_t n)
     uint64_t key = pb_word_key8(w, n);
     for (size_t i = stop_slot(key); stop_tab[i].key; i = (i + 1) % STOP_SLOTS)
         if (stop_tab[i].key == key) {
-            for (int l = 0; l < L_N; l++)
-                if (stop_tab[i].langs & (1u << l))
-                    c->score[l] += 1;
+            for (unsigned m = stop_tab[i].langs; m; m &= m - 1)
+                c->score[__builtin_ctz(m)] += 1;
             c->score[S_HITS] += 1;
             return;
         }
@@ -922,6 +933,32 @@ void pb_lang_count_add(struct pb_lang_count *c, const char *s, size_t n)
     if (wl && wl < sizeof(word) && (size_t)len == n)
         stop_word(c, word, wl);
     c->score[S_LATIN] += (double)latin;
+}
+
+void pb_lang_count_token(struct pb_lang_count *c, const char *text, const struct pb_token *t)
+{
+    if (t->flags & PB_TOKEN_WORD)   /* the same characters again, as one word */
+        return;
+    if (t->flags & PB_TOKEN_CJK) {   /* one Han or kana character, the commonest case after ASCII */
+        int32_t i = 0, n = (int32_t)(t->end - t->start);
+        UChar32 ch;
+        U8_NEXT(text + t->start, i, n, ch);
+        if (is_unified_han(ch))
+            c->score[L_ZH] += 3;
+        else if ((ch >= 0x3040 && ch <= 0x30FF) || (ch >= 0xFF66 && ch <= 0xFF9F))
+            c->score[S_KANA] += 3;
+        return;
+    }
+    if (!(t->flags & PB_TOKEN_ASCII)) {
+        /* rarer: the general count, on the token's own bytes (tokens end where words do;
+         * digits inside a token end its words there too) */
+        pb_lang_count_add(c, text + t->start, t->end - t->start);
+        return;
+    }
+    pthread_once(&stop_once, stop_build);
+    if (t->len < 8)
+        stop_word(c, t->norm, t->len);
+    c->score[S_LATIN] += (double)t->len;
 }
 
 void pb_lang_count_result(const struct pb_lang_count *c, double share, char *out, size_t size)

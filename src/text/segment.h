@@ -17,6 +17,7 @@
 
 #define PB_TOKEN_CJK 1    /* one Han or kana character */
 #define PB_TOKEN_WORD 2   /* a whole CJK word, at the position of its first character */
+#define PB_TOKEN_ASCII 4  /* the input bytes are ASCII letters (norm is them lower-cased) */
 
 struct pb_token {
     const char *norm;     /* normalised text, NUL-terminated, borrowed for the callback */
@@ -48,6 +49,10 @@ int pb_segment(struct pb_segmenter *sg, const char *text, size_t len, int flags,
  * later without segmenting again (ingestion tokenises in its worker threads, the index is
  * written by one thread). Returns 0 or PROBITY_ENOMEM. */
 int pb_segment_encode(struct pb_segmenter *sg, const char *text, size_t len, int flags, struct pb_buf *out);
+/* The same, also handing each token to fn (whose non-zero return stops the walk): what
+ * else needs the words of the text reads them from this one pass. */
+int pb_segment_encode_with(struct pb_segmenter *sg, const char *text, size_t len, int flags, struct pb_buf *out,
+                           pb_token_fn fn, void *ctx);
 /* Walk the tokens of an encoded stream as pb_segment would. Returns 0, the callback's
  * non-zero value, or PROBITY_EFORMAT for a damaged stream. */
 int pb_segment_replay(const void *enc, size_t n, pb_token_fn fn, void *ctx);
@@ -72,6 +77,9 @@ struct pb_lang_count {
 
 /* Add the letters of s[0..n) to the counts (its first 2 KB: a sample is enough). */
 void pb_lang_count_add(struct pb_lang_count *c, const char *s, size_t n);
+/* The same for one token t of text (from pb_segment): a text's counts are the sum over its
+ * tokens, so the tokenizer's walk also serves the language guess. */
+void pb_lang_count_token(struct pb_lang_count *c, const char *text, const struct pb_token *t);
 /* The languages (ISO 639-1) holding at least `share` (0..1) of the evidence, strongest
  * first, comma-separated, in out[size] ("en", "zh,en", "" when nothing is known). */
 void pb_lang_count_result(const struct pb_lang_count *c, double share, char *out, size_t size);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "check.h"
 #include "core/core.h"
+#include "docs/extract_int.h"
 #include "docs/query.h"
 #include "probity/docs.h"
 #include "store/textz.h"
@@ -92,6 +93,65 @@ static void test_tokens(void)
     CHECK_INT(pb_han_simplified(0x83EF), 0x534E);   /* 華 -> 华 */
     CHECK_INT(pb_han_simplified('a'), 'a');
     pb_buf_release(&b);
+    pb_segmenter_free(sg);
+}
+
+/* The language counts made from the tokens (as ingestion makes them) against the counts
+ * made from the text itself: the same for texts in many scripts, with digits inside words,
+ * decomposed accents, kana and Han. */
+struct lang_pair {
+    struct pb_lang_count chunk;
+    struct pb__lang doc;
+    const char *text;
+};
+
+static int lang_tok(void *ctx, const struct pb_token *t)
+{
+    struct lang_pair *p = ctx;
+    pb_lang_count_token(&p->chunk, p->text, t);
+    pb__lang_token(&p->doc, p->text, t);
+    return 0;
+}
+
+static void test_lang_tokens(void)
+{
+    static const char *const texts[] = {
+        "The Office of Foreign Assets Control of the Treasury is designating the firm and its CEO.",
+        "Le ministère des Affaires étrangères et la direction générale du Trésor ont publié la liste.",
+        "Die Bundesregierung hat die Sanktionen gegen das Unternehmen und seine Tochter verlängert.",
+        "El Departamento del Tesoro sancionó a la empresa y a sus directivos por el programa.",
+        "深圳市公安局龙岗分局雪亮工程，華為技術有限公司与中兴通讯股份有限公司。",
+        "東京都の株式会社ソニーは、カメラとゲームを作っています。",
+        "Министерство финансов США ввело санкции против компании и её руководителей.",
+        "Міністерство фінансів України запровадило санкції проти їхньої компанії.",
+        "وزارة الخزانة الأمريكية فرضت عقوبات على الشركة",
+        "Huawei 华为技术有限公司 and ZTE Corp. in 2019年 a1 1st 2nd abc123def of9the in-the e\xcc\x81t\xc3\xa9 na\xc3\xafve",
+    };
+    struct pb_segmenter *sg;
+    CHECK_INT(pb_segmenter_new(&sg), 0);
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        struct lang_pair p;
+        struct pb_lang_count whole;
+        struct pb__lang feed;
+        char a[48], b[48];
+        const char *ga, *gb;
+        memset(&p, 0, sizeof(p));
+        memset(&whole, 0, sizeof(whole));
+        memset(&feed, 0, sizeof(feed));
+        p.text = texts[i];
+        CHECK_INT(pb_segment(sg, texts[i], strlen(texts[i]), PB_SEG_WORDS, lang_tok, &p), 0);
+        pb_lang_count_add(&whole, texts[i], strlen(texts[i]));
+        pb__lang_feed(&feed, texts[i], strlen(texts[i]));
+        CHECK(memcmp(whole.score, p.chunk.score, sizeof(whole.score)) == 0);
+        pb_lang_count_result(&whole, 0.15, a, sizeof(a));
+        pb_lang_count_result(&p.chunk, 0.15, b, sizeof(b));
+        CHECK_STR(b, a);
+        p.doc.seen = feed.seen = 0;
+        CHECK(memcmp(&feed, &p.doc, sizeof(feed)) == 0);
+        ga = pb__lang_guess(&feed);
+        gb = pb__lang_guess(&p.doc);
+        CHECK_STR(gb ? gb : "-", ga ? ga : "-");
+    }
     pb_segmenter_free(sg);
 }
 
@@ -634,6 +694,7 @@ int main(void)
 {
     const char *shared = check_shared();
     test_tokens();
+    test_lang_tokens();
     test_query();
     test_store(shared);
     test_batch();
