@@ -296,6 +296,10 @@ static int is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n'
 static void add_text(struct hstate *h, const unsigned char *s, size_t n)
 {
     size_t i = 0;
+    /* Outside links and held text, and when this text cannot fill the block, words that
+     * one plain space separates go in together: collapsing white space would write the
+     * same bytes, one call per run rather than per word. */
+    int runs = !h->hold && !h->in_link && h->block.len + n + 1 < BLOCK_MAX;
     if (h->pre) {
         if (h->block.len == 0)
             h->link_only = h->in_link;
@@ -322,8 +326,11 @@ static void add_text(struct hstate *h, const unsigned char *s, size_t n)
             i += 2;
             continue;
         }
-        for (j = i; j < n && !is_space(s[j]) && !(s[j] == 0xC2 && j + 1 < n && s[j + 1] == 0xA0); j++)
-            ;
+        for (j = i; j < n; j++)
+            if ((is_space(s[j]) || (s[j] == 0xC2 && j + 1 < n && s[j + 1] == 0xA0)) &&
+                (!runs || s[j] != ' ' || j + 1 >= n || is_space(s[j + 1]) ||
+                 (s[j + 1] == 0xC2 && j + 2 < n && s[j + 2] == 0xA0)))
+                break;
         if (h->block.len == 0)
             h->link_only = h->in_link;
         else if (!h->in_link)

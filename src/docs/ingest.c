@@ -165,6 +165,9 @@ struct worker {
     struct docres *tail;            /* where attachments are appended */
     struct pb_segmenter *sg;
     struct pb_buf toks;
+    /* stored jobs whose documents this worker made, for it to free (under ing->mu): memory
+     * goes back to the allocator's arena of the thread that took it, without contention */
+    struct job *spent;
 };
 
 struct docres {
@@ -492,6 +495,7 @@ struct job {
     unsigned char *mem;             /* the file's bytes when read whole (INLINE_BYTES) */
     struct docres *family;
     int fatal;                      /* out of memory in the worker */
+    int absent;                     /* the store did not have the bytes when they were hashed */
 };
 
 struct ingest {
@@ -505,6 +509,7 @@ struct ingest {
     long want;                      /* the main thread sleeps until this many results are ready */
     int idle;                       /* workers waiting for a job */
     int stop;
+    struct job *orphans;            /* stored jobs of no worker's, freed at the end */
 };
 
 
@@ -668,13 +673,25 @@ nomem:
     return PROBITY_ENOMEM;
 }
 
+/* Free a list of jobs and their documents. */
+static void jobs_free(struct job *j)
+{
+    while (j) {
+        struct job *next = j->next;
+        family_free(j->family);
+        free(j->mem);
+        free(j);
+        j = next;
+    }
+}
+
 static void *worker_main(void *arg)
 {
     struct worker *wk = arg;
     struct ingest *ing = wk->ing;
     pthread_mutex_lock(&ing->mu);
     for (;;) {
-        struct job *j;
+        struct job *j, *spent;
         while (!ing->jobs && !ing->stop) {
             ing->idle++;
             pthread_cond_wait(&ing->has_job, &ing->mu);
@@ -687,7 +704,10 @@ static void *worker_main(void *arg)
         if (!ing->jobs)
             ing->jobs_tail = NULL;
         ing->njobs--;
+        spent = wk->spent;
+        wk->spent = NULL;
         pthread_mutex_unlock(&ing->mu);
+        jobs_free(spent);
 
         j->next = NULL;
         if (!(j->family = docres_new(j->f->path, j->id, NULL, j->size))) {
@@ -714,9 +734,6 @@ static void *worker_main(void *arg)
                 j->family->offset = 0;
             }
         }
-        free(j->mem);
-        j->mem = NULL;
-
         pthread_mutex_lock(&ing->mu);
         if (ing->results_tail)
             ing->results_tail->next = j;
@@ -767,79 +784,102 @@ static int walk_add(struct walk *w, const char *path, int64_t size, int64_t mtim
     return 0;
 }
 
-static int name_cmp(const void *a, const void *b)
+/* A directory entry, looked at while its directory is open: fstatat relative to the
+ * directory costs one name's look-up, not the whole path's. */
+struct dirent_stat {
+    char *name;
+    struct stat sb;
+    int err;                        /* errno of the look-up, 0 when sb holds it */
+};
+
+static int dirent_cmp(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const struct dirent_stat *)a)->name, ((const struct dirent_stat *)b)->name);
 }
 
-static int walk_path(struct walk *w, const char *path)
+static int walk_entry(struct walk *w, const char *path, const struct stat *sb, int err);
+
+static int walk_dir(struct walk *w, const char *path)
 {
-    struct stat sb;
-    char key[64], msg[600];
+    DIR *dir;
+    struct dirent *de;
+    struct dirent_stat *v = NULL;
+    size_t nn = 0, cap = 0, pl = strlen(path);
+    char msg[600];
     int rc = 0;
-    if (stat(path, &sb) != 0) {
-        snprintf(msg, sizeof(msg), "%s", errno == ELOOP ? "symbolic link loop" : strerror(errno));
+    if (!(dir = opendir(path))) {
+        snprintf(msg, sizeof(msg), "cannot read directory: %s", strerror(errno));
         return walk_add(w, path, 0, 0, msg, PROBITY_INGEST_FAILED);
     }
-    snprintf(key, sizeof(key), "%llu:%llu", (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino);
-    if (S_ISDIR(sb.st_mode)) {
-        DIR *dir;
-        struct dirent *de;
-        char **names = NULL;
-        size_t nn = 0, cap = 0;
+    while ((de = readdir(dir))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (nn == cap) {
+            struct dirent_stat *nv = realloc(v, (cap = cap ? cap * 2 : 32) * sizeof(*v));
+            if (!nv) {
+                rc = PROBITY_ENOMEM;
+                break;
+            }
+            v = nv;
+        }
+        if (!(v[nn].name = pb_strdup(de->d_name))) {
+            rc = PROBITY_ENOMEM;
+            break;
+        }
+        v[nn].err = fstatat(dirfd(dir), de->d_name, &v[nn].sb, 0) != 0 ? errno : 0;
+        nn++;
+    }
+    closedir(dir);
+    if (!rc)
+        qsort(v, nn, sizeof(*v), dirent_cmp);   /* the same order on every run */
+    for (size_t i = 0; i < nn; i++) {
+        if (!rc) {
+            struct pb_buf p = PB_BUF_INIT;
+            if (pb_buf_add(&p, path, pl) || (pl && path[pl - 1] != '/' && pb_buf_addc(&p, '/')) ||
+                pb_buf_adds(&p, v[i].name))
+                rc = PROBITY_ENOMEM;
+            else
+                rc = walk_entry(w, p.s, &v[i].sb, v[i].err);
+            pb_buf_release(&p);
+        }
+        free(v[i].name);
+    }
+    free(v);
+    return rc;
+}
+
+/* path, whose stat is sb (or whose look-up failed with err). */
+static int walk_entry(struct walk *w, const char *path, const struct stat *sb, int err)
+{
+    char key[64], msg[600];
+    if (err) {
+        snprintf(msg, sizeof(msg), "%s", err == ELOOP ? "symbolic link loop" : strerror(err));
+        return walk_add(w, path, 0, 0, msg, PROBITY_INGEST_FAILED);
+    }
+    snprintf(key, sizeof(key), "%llu:%llu", (unsigned long long)sb->st_dev, (unsigned long long)sb->st_ino);
+    if (S_ISDIR(sb->st_mode)) {
         if (pb_map_get(&w->seen, key))
             return walk_add(w, path, 0, 0, "directory seen before through a symbolic link (loop)",
                             PROBITY_INGEST_SKIPPED);
         if (pb_map_put(&w->seen, key, (void *)1))
             return PROBITY_ENOMEM;
-        if (!(dir = opendir(path))) {
-            snprintf(msg, sizeof(msg), "cannot read directory: %s", strerror(errno));
-            return walk_add(w, path, 0, 0, msg, PROBITY_INGEST_FAILED);
-        }
-        while ((de = readdir(dir))) {
-            if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-                continue;
-            if (nn == cap) {
-                char **v = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof(char *));
-                if (!v) {
-                    rc = PROBITY_ENOMEM;
-                    break;
-                }
-                names = v;
-            }
-            if (!(names[nn] = pb_strdup(de->d_name))) {
-                rc = PROBITY_ENOMEM;
-                break;
-            }
-            nn++;
-        }
-        closedir(dir);
-        if (!rc)
-            qsort(names, nn, sizeof(char *), name_cmp);   /* the same order on every run */
-        for (size_t i = 0; i < nn; i++) {
-            if (!rc) {
-                struct pb_buf p = PB_BUF_INIT;
-                size_t pl = strlen(path);
-                if (pb_buf_add(&p, path, pl) || (pl && path[pl - 1] != '/' && pb_buf_addc(&p, '/')) ||
-                    pb_buf_adds(&p, names[i]))
-                    rc = PROBITY_ENOMEM;
-                else
-                    rc = walk_path(w, p.s);
-                pb_buf_release(&p);
-            }
-            free(names[i]);
-        }
-        free(names);
-        return rc;
+        return walk_dir(w, path);
     }
-    if (!S_ISREG(sb.st_mode))
+    if (!S_ISREG(sb->st_mode))
         return walk_add(w, path, 0, 0, "not a regular file", PROBITY_INGEST_SKIPPED);
     if (pb_map_get(&w->seen, key))
         return 0;   /* the same file again through another link */
     if (pb_map_put(&w->seen, key, (void *)1))
         return PROBITY_ENOMEM;
-    return walk_add(w, path, (int64_t)sb.st_size, (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec,
+    return walk_add(w, path, (int64_t)sb->st_size, (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec,
                     NULL, PROBITY_INGEST_OK);
+}
+
+static int walk_path(struct walk *w, const char *path)
+{
+    struct stat sb;
+    int err = stat(path, &sb) != 0 ? errno : 0;
+    return walk_entry(w, path, &sb, err);
 }
 
 static void walk_release(struct walk *w)
@@ -867,6 +907,10 @@ struct run {
     long outstanding;               /* files handed to the workers, not yet stored */
     int64_t outstanding_bytes;
     struct pb_buf scratch;
+    EVP_MD *sha;                    /* sha256, fetched once (NULL: the default one) */
+    EVP_MD_CTX *sha_ctx;
+    int dirfd;                      /* the directory of the file read last (open_in_dir), or -1 */
+    struct pb_buf dir;              /* and its path */
 };
 
 static void progress(struct run *r, int force)
@@ -971,8 +1015,9 @@ static const char *first_of(const char *a, const char *b, const char *c)
     return a && *a ? a : b && *b ? b : c && *c ? c : NULL;
 }
 
-/* Store a file and its attachments (one transaction holds them all). */
-static int write_family(struct run *r, struct docres *fam, struct probity_error *err)
+/* Store a file and its attachments (one transaction holds them all); `absent` when the
+ * file's bytes were looked up and not found. */
+static int write_family(struct run *r, struct docres *fam, int absent, struct probity_error *err)
 {
     int rc;
     for (struct docres *d = fam; d; d = d->next) {
@@ -1004,6 +1049,7 @@ static int write_family(struct run *r, struct docres *fam, struct probity_error 
         rec.pages = d->pages;
         rec.bytes = d->bytes;
         rec.chars = d->offset;
+        rec.absent = absent && d == fam;
         if ((rc = tx_begin(r, err)))
             return rc;
         if ((rc = pb__docw_put(r->w, &rec, &n, &version, err)) < 0)
@@ -1039,7 +1085,7 @@ static int write_family(struct run *r, struct docres *fam, struct probity_error 
  * ready now). Returns how many were stored, or an error. */
 static int take_results(struct run *r, long want, struct probity_error *err)
 {
-    struct job *list;
+    struct job *list, *spent = NULL;
     int rc = 0, n = 0;
     pthread_mutex_lock(&r->ing.mu);
     if (want > r->outstanding)
@@ -1064,14 +1110,33 @@ static int take_results(struct run *r, long want, struct probity_error *err)
         if (!rc && j->fatal)
             rc = pb__err(err, j->fatal, j->f->path, 0, 0, "out of memory");
         else if (!rc)
-            rc = write_family(r, j->family, err);
+            rc = write_family(r, j->family, j->absent, err);
         r->prog.files_done++;
         r->prog.bytes_done += j->f->size;
-        family_free(j->family);
-        free(j);
+        /* the file's bytes were this thread's; the documents go back to their worker */
+        free(j->mem);
+        j->mem = NULL;
+        j->next = spent;
+        spent = j;
         if (!rc)
             rc = tx_maybe_commit(r, 0, err);
         n++;
+    }
+    if (spent) {
+        pthread_mutex_lock(&r->ing.mu);
+        while (spent) {
+            struct job *j = spent;
+            struct worker *wk = j->family ? j->family->wk : NULL;
+            spent = j->next;
+            if (wk) {
+                j->next = wk->spent;
+                wk->spent = j;
+            } else {
+                j->next = r->ing.orphans;
+                r->ing.orphans = j;
+            }
+        }
+        pthread_mutex_unlock(&r->ing.mu);
     }
     if (n)
         progress(r, 0);
@@ -1080,17 +1145,41 @@ static int take_results(struct run *r, long want, struct probity_error *err)
 
 static const char hexdigits[] = "0123456789abcdef";
 
+/* Open a file for reading relative to its directory, kept open from the file before:
+ * files come in the walk's order, a directory's files one after the other, and the kernel
+ * then looks up one name per file instead of every directory of an absolute path. */
+static int open_in_dir(struct run *r, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dl = slash ? (size_t)(slash - path) : 0;
+    if (!slash || dl == 0)
+        return open(path, O_RDONLY | O_CLOEXEC);
+    if (r->dirfd < 0 || r->dir.len != dl || memcmp(r->dir.s, path, dl) != 0) {
+        if (r->dirfd >= 0)
+            close(r->dirfd);
+        pb_buf_reset(&r->dir);
+        r->dirfd = -1;
+        if (pb_buf_add(&r->dir, path, dl) == 0)
+            r->dirfd = open(r->dir.s, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (r->dirfd < 0) {
+            pb_buf_reset(&r->dir);
+            return open(path, O_RDONLY | O_CLOEXEC);
+        }
+    }
+    return openat(r->dirfd, slash + 1, O_RDONLY | O_CLOEXEC);
+}
+
 /* Read a file whole and hash it, when it is small enough (INLINE_BYTES): 1 with the bytes
  * in *mem (the caller's) and their sha256 in id; 0 when it is too large to be read so;
  * an error (e filled as pb_sha256_file does) when it cannot be read. `expect` is its size
  * when it was listed: a file that changed since is read to its end all the same. */
-static int read_whole(const char *path, int64_t expect, unsigned char **mem, int64_t *size, char id[65],
-                      struct probity_error *e)
+static int read_whole(struct run *r, const char *path, int64_t expect, unsigned char **mem, int64_t *size,
+                      char id[65], struct probity_error *e)
 {
     unsigned char md[EVP_MAX_MD_SIZE], *buf = NULL;
     unsigned int mdlen = 0;
     size_t cap = (size_t)expect + 1, len = 0;   /* one byte more: a short read is the end */
-    int rc = 1, fd = open(path, O_RDONLY | O_CLOEXEC);
+    int rc = 1, fd = open_in_dir(r, path);
     *mem = NULL;
     if (fd < 0)
         return pb__err(e, PROBITY_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
@@ -1125,7 +1214,10 @@ static int read_whole(const char *path, int64_t expect, unsigned char **mem, int
         if (got == 0 || (len < cap && (int64_t)len >= expect))
             break;
     }
-    if (!EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) || mdlen < 32) {
+    /* the digest fetched once per run: fetching it per file costs a third of hashing a
+     * small one */
+    if (!r->sha_ctx || !EVP_DigestInit_ex(r->sha_ctx, r->sha ? r->sha : EVP_sha256(), NULL) ||
+        !EVP_DigestUpdate(r->sha_ctx, buf, len) || !EVP_DigestFinal_ex(r->sha_ctx, md, &mdlen) || mdlen < 32) {
         rc = pb__err(e, PROBITY_ENOMEM, path, 0, 0, "cannot start sha256");
         goto out;
     }
@@ -1173,7 +1265,7 @@ static int handle_file(struct run *r, struct walkfile *f, long max_outstanding, 
         event(r, f->path, NULL, PROBITY_INGEST_SKIPPED, msg, NULL, f->size, 0, 0, 0, 0);
         goto done;
     }
-    if ((rc = f->size <= INLINE_BYTES ? read_whole(f->path, f->size, &mem, &size, id, &e) : 0) == 0) {
+    if ((rc = f->size <= INLINE_BYTES ? read_whole(r, f->path, f->size, &mem, &size, id, &e) : 0) == 0) {
         struct stat sb;
         if (pb_sha256_file(f->path, id, &size, &e) || stat(f->path, &sb) != 0)
             rc = -1;
@@ -1234,6 +1326,7 @@ static int handle_file(struct run *r, struct walkfile *f, long max_outstanding, 
         j->size = size;
         j->mtime_ns = mtime_ns;
         j->mem = mem;
+        j->absent = state == PB_DOC_ABSENT;
         pthread_mutex_lock(&r->ing.mu);
         if (r->ing.jobs_tail)
             r->ing.jobs_tail->next = j;
@@ -1267,6 +1360,9 @@ int probity_ingest(struct probity_store *st, const char *const *paths, size_t n,
     int jobs, started = 0, rc = 0;
     memset(&walk, 0, sizeof(walk));
     memset(&r, 0, sizeof(r));
+    r.dirfd = -1;
+    r.sha = EVP_MD_fetch(NULL, "SHA256", NULL);
+    r.sha_ctx = EVP_MD_CTX_new();
     memset(sum, 0, sizeof(*sum));
     if (!o) {
         memset(&none, 0, sizeof(none));
@@ -1358,13 +1454,11 @@ out:
     for (int i = 0; workers && i < jobs; i++) {
         pb_segmenter_free(workers[i].sg);
         pb_buf_release(&workers[i].toks);
+        jobs_free(workers[i].spent);
     }
-    while (r.ing.results) {
-        struct job *j = r.ing.results;
-        r.ing.results = j->next;
-        family_free(j->family);
-        free(j);
-    }
+    jobs_free(r.ing.orphans);
+    jobs_free(r.ing.results);
+    r.ing.results = NULL;
     sum->bytes = r.prog.bytes_done;
     sum->seconds = now_s() - r.t0;
     if (!rc)
@@ -1374,6 +1468,11 @@ out:
     free(workers);
     walk_release(&walk);
     pb_buf_release(&r.scratch);
+    if (r.dirfd >= 0)
+        close(r.dirfd);
+    EVP_MD_CTX_free(r.sha_ctx);
+    EVP_MD_free(r.sha);
+    pb_buf_release(&r.dir);
     pthread_mutex_destroy(&r.ing.mu);
     pthread_cond_destroy(&r.ing.has_job);
     pthread_cond_destroy(&r.ing.has_result);

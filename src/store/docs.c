@@ -473,8 +473,7 @@ static const char *const wsql[W_N] = {
     [W_INS_FTS] = "INSERT INTO chunk_fts(rowid, text) VALUES(?1, ?2)",
     [W_INS_PAGE] = "INSERT OR REPLACE INTO page(doc, page, start, end) VALUES(?1, ?2, ?3, ?4)",
     [W_INS_META] = "INSERT INTO doc_meta(doc, key, value) VALUES(?1, ?2, ?3)",
-    [W_MEMBER] = "INSERT OR REPLACE INTO member(collection, path, doc) VALUES(?1, ?2,"
-                 " (SELECT n FROM document WHERE id = ?3))",
+    [W_MEMBER] = "INSERT OR REPLACE INTO member(collection, path, doc) VALUES(?1, ?2, ?3)",
     [W_DEL_ISSUE] = "DELETE FROM ingest_issue WHERE collection = ?1 AND path = ?2",
     [W_INS_ISSUE] = "INSERT OR REPLACE INTO ingest_issue(collection, path, reason, at) VALUES(?1, ?2, ?3, ?4)",
     [W_COLL] = "INSERT OR IGNORE INTO collection(name, created_at) VALUES(?1, ?2)",
@@ -971,14 +970,14 @@ static int note_collection(struct pb_docw *w, const char *collection, struct pro
     return 0;
 }
 
-/* Point (collection, path) at id, and note the collection. */
-static int set_member(struct pb_docw *w, const char *collection, const char *path, const char *id,
+/* Point (collection, path) at the document of row n, and note the collection. */
+static int set_member(struct pb_docw *w, const char *collection, const char *path, int64_t n,
                       struct probity_error *err)
 {
     int rc, in_tx = !sqlite3_get_autocommit(w->db);
     sqlite3_bind_text(w->s[W_MEMBER], 1, collection, -1, SQLITE_STATIC);
     sqlite3_bind_text(w->s[W_MEMBER], 2, path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w->s[W_MEMBER], 3, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(w->s[W_MEMBER], 3, n);
     if ((rc = step_done(w->db, w->s[W_MEMBER], err, "add path")))
         return rc;
     /* an issue to clear can only be there when the table has rows: inside a transaction,
@@ -1013,7 +1012,7 @@ int pb__docw_link(struct pb_docw *w, const char *collection, const char *path, c
         return pb__err(err, PROBITY_ENOTFOUND, NULL, 0, 0, "no document %s", id);
     if (strcmp(prev, id) == 0)
         return 0;
-    if ((rc = set_member(w, collection, path, id, err)))
+    if ((rc = set_member(w, collection, path, n, err)))
         return rc;
     if (!current) {
         if (ok && (rc = with_n(w, W_FTS_IN, n, err)))
@@ -1059,7 +1058,9 @@ int pb__docw_put(struct pb_docw *w, const struct pb_docrec *r, int64_t *n, int *
     *version = 1;
     if ((rc = pb__docw_at(w, r->collection, r->path, prev, err)))
         return rc;
-    if ((state = pb__docw_state(w, r->id, err)) < 0)
+    if (r->absent)
+        state = PB_DOC_ABSENT;
+    else if ((state = pb__docw_state(w, r->id, err)) < 0)
         return state;
     if (state == PB_DOC_STORED_OK) {
         /* stored meanwhile (another run, or the same bytes twice in this one) */
@@ -1087,12 +1088,23 @@ int pb__docw_put(struct pb_docw *w, const struct pb_docrec *r, int64_t *n, int *
         if (!supersedes)
             *version = v0;
     } else {
-        bind_doc(w->s[W_INS_DOC], r, supersedes, *version, now);
-        if ((rc = step_done(w->db, w->s[W_INS_DOC], err, "insert document")))
-            return rc;
+        sqlite3_stmt *s = w->s[W_INS_DOC];
+        int step;
+        bind_doc(s, r, supersedes, *version, now);
+        step = sqlite3_step(s);
+        sqlite3_reset(s);
+        if (step == SQLITE_CONSTRAINT && r->absent) {
+            /* stored since the caller looked (the same bytes twice in flight, or another
+             * writer): only this statement failed, and nothing was written before it */
+            struct pb_docrec again = *r;
+            again.absent = 0;
+            return pb__docw_put(w, &again, n, version, err);
+        }
+        if (step != SQLITE_DONE)
+            return dberr(w->db, err, "insert document");
         *n = sqlite3_last_insert_rowid(w->db);
     }
-    if ((rc = set_member(w, r->collection, r->path, r->id, err)))
+    if ((rc = set_member(w, r->collection, r->path, *n, err)))
         return rc;
     if (supersedes && (rc = release_prev(w, r->collection, r->path, prev, err)))
         return rc;

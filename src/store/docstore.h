@@ -36,6 +36,9 @@ struct pb_docrec {
     const char *status, *reason;     /* "ok", "failed", "skipped" */
     int pages;
     int64_t bytes, chars;
+    /* 1 when the caller found the id absent (pb__docw_state): it is not looked up again,
+     * and bytes stored meanwhile are noticed by the id's unique index instead */
+    int absent;
 };
 /* Store a document (new, or replacing a failed or skipped attempt with the same bytes) and
  * make it the document at (collection, path); the path's previous document is superseded.

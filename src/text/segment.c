@@ -562,6 +562,45 @@ static int sa_run(struct pb_segmenter *sg, const char *text, size_t s, size_t e,
     return rc;
 }
 
+/* ASCII bytes that make words: 1 for a letter, 3 for a digit (2 marks the digits) */
+static const unsigned char ascii_word[128] = {
+    ['0'] = 3, ['1'] = 3, ['2'] = 3, ['3'] = 3, ['4'] = 3, ['5'] = 3, ['6'] = 3, ['7'] = 3, ['8'] = 3, ['9'] = 3,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1,
+    ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
+/* An ASCII word starting at text[s], lower-cased into sg->out as it is scanned: most words
+ * of most documents, in one pass. Returns its end, or 0 when the word goes on with other
+ * characters (the general path then reads it). */
+static size_t ascii_run(struct pb_segmenter *sg, const char *text, size_t s, size_t len, int *digits)
+{
+    size_t i = s, max = len - s < PB_TOKEN_MAX_CP ? len : s + PB_TOKEN_MAX_CP;
+    char *o;
+    int d = 0;
+    pb_buf_reset(&sg->out);
+    if (pb_buf_grow(&sg->out, PB_TOKEN_MAX_CP + 1))
+        return 0;
+    o = sg->out.s;
+    for (; i < max; i++) {
+        unsigned char b = (unsigned char)text[i], w;
+        if (b >= 0x80)
+            return 0;
+        if (!(w = ascii_word[b]))
+            break;
+        d |= w & 2;
+        *o++ = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+    }
+    /* at PB_TOKEN_MAX_CP the token ends whatever follows, as on the general path */
+    *o = 0;
+    sg->out.len = i - s;
+    *digits = d;
+    return i;
+}
+
 int pb_segment(struct pb_segmenter *sg, const char *text, size_t len, int flags, pb_token_fn fn, void *ctx)
 {
     size_t i = 0;
@@ -572,7 +611,18 @@ int pb_segment(struct pb_segmenter *sg, const char *text, size_t len, int flags,
         UChar32 c;
         int cls;
         if ((unsigned char)text[i] < 0x80) {
+            size_t e;
+            int digits;
             c = (unsigned char)text[i];
+            if (!ascii_word[c]) {
+                i++;   /* ASCII that is not a word's: a separator */
+                continue;
+            }
+            if ((e = ascii_run(sg, text, i, len, &digits))) {
+                rc = emit(sg, s, e, digits ? 0 : PB_TOKEN_ASCII, fn, ctx);
+                i = e;
+                continue;
+            }
             j = 1;
         } else {
             U8_NEXT(text + i, j, rem, c);

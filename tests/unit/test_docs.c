@@ -555,8 +555,8 @@ static int batch_bad(int i) { return i % 50 == 7 || i % 50 == 23 || i % 50 == 41
 
 /* Files with bad ones among them (binary, empty, a truncated PDF): the batch goes on, every
  * good file is stored and its text comes back exactly from the blocks it shares with the
- * others, whatever the number of threads; and chunks stored plain or packed alone, as an
- * earlier probity did, read the same. */
+ * others, whatever the number of threads; and chunks stored plain or packed alone, and
+ * blocks deflated, as an earlier probity did, read the same. */
 static void test_batch(void)
 {
     char dir[256], db[300], path[1400];
@@ -654,13 +654,37 @@ static void test_batch(void)
         CHECK_INT(sqlite3_changes(raw), 1);
         sqlite3_finalize(s);
         /* a text other than the file's: it reads back, and the check sees that the index differs */
-        CHECK_INT(pb__textz_pack(z, "File 2 names the marker alpha2. File 2 names the marker alpha2. File 2 "
+        CHECK_INT(pb__textz_pack_deflate(z, "File 2 names the marker alpha2. File 2 names the marker alpha2. File 2 "
                                     "names the marker alpha2. File 2 names the marker alpha2.", 127, &packed), 1);
         CHECK_INT(sqlite3_prepare_v2(raw, "UPDATE chunk SET text = ?1 WHERE doc = (SELECT n FROM document"
                                           " WHERE path LIKE '%/f002.txt')", -1, &s, NULL), SQLITE_OK);
         sqlite3_bind_blob(s, 1, packed.s, (int)packed.len, SQLITE_STATIC);
         CHECK_INT(sqlite3_step(s), SQLITE_DONE);
         sqlite3_finalize(s);
+        /* every block in the deflate form of the stores written before zstd */
+        {
+            sqlite3_stmt *u = NULL;
+            struct pb_buf text = PB_BUF_INIT;
+            int blocks = 0;
+            CHECK_INT(sqlite3_prepare_v2(raw, "SELECT id, data FROM text_block WHERE typeof(data) = 'blob'", -1, &s,
+                                         NULL), SQLITE_OK);
+            CHECK_INT(sqlite3_prepare_v2(raw, "UPDATE text_block SET data = ?2 WHERE id = ?1", -1, &u, NULL),
+                      SQLITE_OK);
+            while (sqlite3_step(s) == SQLITE_ROW) {
+                CHECK_INT(pb__textz_unpack(z, sqlite3_column_blob(s, 1), (size_t)sqlite3_column_bytes(s, 1), &text),
+                          0);
+                CHECK_INT(pb__textz_pack_deflate(z, text.s, text.len, &packed), 1);
+                sqlite3_bind_int64(u, 1, sqlite3_column_int64(s, 0));
+                sqlite3_bind_blob(u, 2, packed.s, (int)packed.len, SQLITE_STATIC);
+                CHECK_INT(sqlite3_step(u), SQLITE_DONE);
+                sqlite3_reset(u);
+                blocks++;
+            }
+            CHECK(blocks > 0);
+            sqlite3_finalize(u);
+            sqlite3_finalize(s);
+            pb_buf_release(&text);
+        }
         pb_buf_release(&packed);
         pb__textz_free(z);
         sqlite3_close(raw);
@@ -672,6 +696,20 @@ static void test_batch(void)
         memset(&tb, 0, sizeof(tb));
         CHECK_INT(probity_doc_text(st, h.ids[0], 0, on_text, &tb, &err), 0);
         CHECK_STR(pb_buf_str(&tb.b), want.s);
+        pb_buf_release(&tb.b);
+    }
+    for (int i = 3; i < n; i++) {
+        char q[32];
+        if (batch_bad(i))
+            continue;
+        snprintf(q, sizeof(q), "alpha%d", i);
+        CHECK_INT(search(st, q, &h), 1);
+        if (h.n != 1)
+            continue;
+        batch_text(i, &want);
+        memset(&tb, 0, sizeof(tb));
+        CHECK_INT(probity_doc_text(st, h.ids[0], 0, on_text, &tb, &err), 0);
+        CHECK(tb.b.len == want.len && memcmp(pb_buf_str(&tb.b), want.s, want.len) == 0);
         pb_buf_release(&tb.b);
     }
     CHECK_INT(search(st, "alpha2", &h), 1);
@@ -690,6 +728,42 @@ static void test_batch(void)
     CHECK_INT(system(path), 0);
 }
 
+/* The same bytes at several paths in one run, in flight together: one document, the other
+ * paths duplicates of it, whatever the order the workers finish in. */
+static void test_same_bytes(void)
+{
+    char dir[256], db[300], path[1400], text[128];
+    struct probity_store *st = NULL;
+    struct probity_error err;
+    struct probity_ingest_summary sum;
+    struct probity_ingest_opts o;
+    struct collect_hits h;
+    const char *paths[1];
+    long problems = 0, seen = 0;
+    snprintf(dir, sizeof(dir), "/tmp/probity-test-same.%d", (int)getpid());
+    snprintf(db, sizeof(db), "%s.db", dir);
+    CHECK_INT(mkdir(dir, 0700), 0);
+    for (int i = 0; i < 60; i++) {
+        int len = snprintf(text, sizeof(text), "Copy of the notice about marker beta%d and its contracts.", i % 20);
+        snprintf(path, sizeof(path), "%s/f%03d.txt", dir, i);
+        write_file(path, text, (size_t)len);
+    }
+    probity_error_clear(&err);
+    CHECK_INT(probity_store_open(&st, db, &err), 0);
+    memset(&o, 0, sizeof(o));
+    o.jobs = 2;
+    paths[0] = dir;
+    CHECK_INT(probity_ingest(st, paths, 1, &o, &sum, &err), 0);
+    CHECK_INT(sum.ok, 20);
+    CHECK_INT(sum.duplicates, 40);
+    CHECK_INT(search(st, "beta7", &h), 1);
+    CHECK_INT(probity_docs_check(st, count_problems, &seen, &problems, &err), 0);
+    CHECK_INT(problems, 0);
+    probity_store_close(st);
+    snprintf(path, sizeof(path), "rm -rf '%s' '%s' '%s-wal' '%s-shm'", dir, db, db, db);
+    CHECK_INT(system(path), 0);
+}
+
 int main(void)
 {
     const char *shared = check_shared();
@@ -698,5 +772,6 @@ int main(void)
     test_query();
     test_store(shared);
     test_batch();
+    test_same_bytes();
     return check_done();
 }
