@@ -16,6 +16,9 @@
 #include "text/text.h"
 
 #define CONTEXT_CP 48   /* code points of prefix and suffix kept around a quote */
+/* A document is analysed in windows of about this many bytes, cut at a paragraph (or line,
+ * or sentence) boundary: memory stays bounded whatever the document's size. */
+#define WINDOW_BYTES ((size_t)4 << 20)
 
 struct piece {
     size_t byte;     /* where the piece starts in the text buffer */
@@ -44,9 +47,13 @@ struct run {
     int rc;
 };
 
+static int analyse_window(struct run *r, int last);
+
 static int on_piece(void *ctx, int page, int64_t start, const char *text, size_t len)
 {
-    struct doctext *d = ctx;
+    struct run *r = ctx;
+    struct doctext *d = &r->dt;
+    int rc;
     if (d->np == d->cp) {
         size_t cap = d->cp ? d->cp * 2 : 64;
         struct piece *p = realloc(d->p, cap * sizeof(*p));
@@ -59,7 +66,9 @@ static int on_piece(void *ctx, int page, int64_t start, const char *text, size_t
     d->p[d->np].cp = start;
     d->p[d->np].page = page;
     d->np++;
-    return pb_buf_add(&d->text, text, len);
+    if ((rc = pb_buf_add(&d->text, text, len)))
+        return rc;
+    return d->text.len >= WINDOW_BYTES ? analyse_window(r, 0) : 0;
 }
 
 /* The piece holding byte b. */
@@ -292,22 +301,75 @@ out:
     return rc;
 }
 
+/* Where to end a window of text s[n]: the last paragraph break in its second half, else the
+ * last line break, else the last sentence end, else a character boundary; 0 for no cut. */
+static size_t window_cut(const char *s, size_t n)
+{
+    size_t lo = n / 2, i;
+    if (n < WINDOW_BYTES)
+        return 0;
+    for (i = n - 1; i > lo; i--)
+        if (s[i] == '\n' && s[i - 1] == '\n')
+            return i + 1;
+    for (i = n - 1; i > lo; i--)
+        if (s[i] == '\n')
+            return i + 1;
+    for (i = n - 1; i > lo; i--)
+        if (s[i] == ' ' && (s[i - 1] == '.' || s[i - 1] == '!' || s[i - 1] == '?'))
+            return i + 1;
+    for (i = n - n / 4; i > lo && ((unsigned char)s[i] & 0xC0) == 0x80; i--)
+        ;
+    return i;
+}
+
+/* Analyse the text read so far (up to a window's cut, or all of it when last) and keep
+ * only the rest, its pieces moved to the start with their code-point offsets. */
+static int analyse_window(struct run *r, int last)
+{
+    struct doctext *d = &r->dt;
+    size_t cut = last ? d->text.len : window_cut(d->text.s, d->text.len);
+    int rc;
+    if (!cut)
+        return 0;
+    r->sum->bytes += (int64_t)cut;
+    rc = probity_analyse(r->g, pb_buf_str(&d->text), cut, on_mention, on_link, r);
+    if (rc) {
+        if (!r->err->code)
+            pb__err(r->err, rc, NULL, 0, 0, "analysis failed");
+        return rc;
+    }
+    if (last || !d->np)
+        return 0;
+    {
+        size_t k = piece_of(d, cut), m = 1;
+        struct piece first = {0, cp_of(d, cut), d->p[k].page};
+        for (size_t j = k + 1; j < d->np; j++) {
+            d->p[m] = d->p[j];
+            d->p[m].byte -= cut;
+            m++;
+        }
+        d->p[0] = first;
+        d->np = m;
+        memmove(d->text.s, d->text.s + cut, d->text.len - cut);
+        d->text.len -= cut;
+        d->text.s[d->text.len] = 0;
+    }
+    return 0;
+}
+
 static int extract_doc(struct run *r, const char *id)
 {
     int rc;
     r->dt.text.len = 0;
     r->dt.np = 0;
     r->doc = id;
-    if ((rc = probity_doc_text(r->st, id, 0, on_piece, &r->dt, r->err)))
-        return rc == PROBITY_ENOTFOUND ? 0 : rc;
+    /* what an earlier run found in this document goes first: the windows write as they go */
     if ((rc = pb__evw_clear(r->w, id, r->err)))
         return rc;
+    if ((rc = probity_doc_text(r->st, id, 0, on_piece, r, r->err)))
+        return rc == PROBITY_ENOTFOUND ? 0 : rc;
     r->sum->documents++;
-    r->sum->bytes += (int64_t)r->dt.text.len;
-    rc = probity_analyse(r->g, pb_buf_str(&r->dt.text), r->dt.text.len, on_mention, on_link, r);
-    if (rc && !r->err->code)
-        pb__err(r->err, rc, NULL, 0, 0, "analysis failed");
-    return rc;
+    return analyse_window(r, 1);
 }
 
 static int on_doc(void *ctx, const struct probity_doc *d)

@@ -346,11 +346,70 @@ static void test_store(void)
     rmdir(dir);
 }
 
+/* A document larger than the analysis window: links on both sides of the cut are found, at
+ * their exact offsets, and memory does not grow with the document. */
+static void test_big_document(void)
+{
+    char dir[] = "/tmp/probity-evidence-big-XXXXXX", db[512], f1[512];
+    static const char link[] = "Hangzhou Hikvision Digital Technology Co., Ltd. supplied cameras to the Aksu "
+                               "Prefecture Public Security Bureau.\n\n";
+    struct probity_store *st = NULL;
+    struct probity_error err;
+    struct probity_extract_summary sum;
+    struct probity_ingest_summary isum;
+    struct quotes q;
+    FILE *fp;
+    const char *paths[1];
+    size_t written = 0;
+    int mid = 0;
+    probity_error_clear(&err);
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(db, sizeof(db), "%s/e.db", dir);
+    snprintf(f1, sizeof(f1), "%s/big.txt", dir);
+    fp = fopen(f1, "w");
+    fputs(link, fp);
+    /* 4.6 MB of plain paragraphs, with the same statement again past the first window */
+    while (written < (size_t)4600 << 10) {
+        written += (size_t)fprintf(fp, "Paragraph %zu of a long report that names no party at all.\n\n", written);
+        if (!mid && written > (size_t)4400 << 10) {
+            fputs(link, fp);
+            mid = 1;
+        }
+    }
+    fputs(link, fp);
+    fclose(fp);
+    CHECK_INT(probity_store_open(&st, db, &err), 0);
+    paths[0] = dir;
+    CHECK_INT(probity_ingest(st, paths, 1, NULL, &isum, &err), 0);
+    CHECK_INT(isum.ok, 1);
+    CHECK_INT(probity_extract(st, NULL, &sum, &err), 0);
+    CHECK_INT(sum.documents, 1);
+    CHECK_INT(sum.links, 3);
+    memset(&q, 0, sizeof(q));
+    q.st = st;
+    q.exact = 1;
+    CHECK_INT(probity_links(st, NULL, on_link, &q, &err), 0);
+    CHECK_INT(q.n, 3);
+    CHECK(q.exact);
+    probity_store_close(st);
+    unlink(f1);
+    unlink(db);
+    {
+        char side[600];
+        snprintf(side, sizeof(side), "%s-wal", db);
+        unlink(side);
+        snprintf(side, sizeof(side), "%s-shm", db);
+        unlink(side);
+    }
+    rmdir(dir);
+}
+
 int main(void)
 {
     test_sentences();
     test_mentions_and_links();
     test_layout();
     test_store();
+    test_big_document();
     return check_done();
 }
