@@ -29,6 +29,7 @@ struct pb__lang {
     uint32_t han, kana, hangul, cyrillic, ukrainian, arabic, persian, greek, hebrew, thai, devanagari;
     uint32_t latin_words, stop[6];
     uint64_t seen;                /* bytes looked at (the guess reads the first MiB) */
+    int ready;                    /* the stop-word table is known to be built */
 };
 void pb__lang_feed(struct pb__lang *l, const char *s, size_t n);
 /* The same for one token t of text (from pb_segment), so that a text already being

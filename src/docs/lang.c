@@ -66,6 +66,15 @@ struct stop_slot {
 static struct stop_slot stop_tab[STOP_SLOTS];
 static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
 
+/* pb_word_key8, here where the compiler can inline it into the look-up made per word */
+static inline uint64_t stop_key(const char *w, size_t n)
+{
+    uint64_t key = 0;
+    for (size_t i = 0; i < n && i < 8; i++)
+        key |= (uint64_t)(unsigned char)w[i] << (8 * i);
+    return key;
+}
+
 static size_t stop_slot_of(uint64_t key)
 {
     return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 56) % STOP_SLOTS;
@@ -75,7 +84,7 @@ static void stop_build(void)
 {
     for (int k = 0; k < 6; k++)
         for (int w = 0; w < 20; w++) {
-            uint64_t key = pb_word_key8(stopwords[k][w], strlen(stopwords[k][w]));
+            uint64_t key = stop_key(stopwords[k][w], strlen(stopwords[k][w]));
             size_t i;
             for (i = stop_slot_of(key); stop_tab[i].key && stop_tab[i].key != key; i = (i + 1) % STOP_SLOTS)
                 ;
@@ -88,7 +97,7 @@ static void end_word(struct pb__lang *l, const char *word, size_t wlen)
 {
     /* stop words are short: only words of 8 bytes or less can be one */
     if (wlen && wlen <= 8) {
-        uint64_t key = pb_word_key8(word, wlen);
+        uint64_t key = stop_key(word, wlen);
         for (size_t i = stop_slot_of(key); stop_tab[i].key; i = (i + 1) % STOP_SLOTS)
             if (stop_tab[i].key == key) {
                 for (int k = 0; k < 6; k++)
@@ -128,7 +137,10 @@ void pb__lang_feed(struct pb__lang *l, const char *str, size_t n)
     char word[24];
     if (l->seen >= LANG_SAMPLE)
         return;
-    pthread_once(&stop_once, stop_build);
+    if (!l->ready) {
+        pthread_once(&stop_once, stop_build);
+        l->ready = 1;
+    }
     l->seen += n;
     while (i < n) {
         uint32_t c = s[i];
@@ -218,7 +230,10 @@ void pb__lang_token(struct pb__lang *l, const char *text, const struct pb_token 
         pb__lang_feed(l, text + t->start, t->end - t->start);
         return;
     }
-    pthread_once(&stop_once, stop_build);
+    if (!l->ready) {
+        pthread_once(&stop_once, stop_build);
+        l->ready = 1;
+    }
     l->seen += t->len;
     l->latin_words++;
     end_word(l, t->norm, t->len);

@@ -686,6 +686,10 @@ int pb_segment(struct pb_segmenter *sg, const char *text, size_t len, int flags,
 
 static int get_varint(const unsigned char *p, size_t n, size_t *at, uint64_t *v)
 {
+    if (*at < n && p[*at] < 0x80) {   /* most numbers of a token stream fit in one byte */
+        *v = p[(*at)++];
+        return 0;
+    }
     return pb_uvarint_get(p, n, at, v) ? PROBITY_EFORMAT : 0;
 }
 
@@ -701,14 +705,15 @@ static size_t varint_at(char *p, uint64_t v)
     return pb_uvarint_put((unsigned char *)p, v);
 }
 
-/* flags, start as a delta from the previous start, length in the input, normalised text;
- * written in place, since a document has a token every few bytes */
+/* flags, start as a delta from the previous start, length in the input, normalised text
+ * with its NUL (the replay hands it out where it lies, without a copy); written in place,
+ * since a document has a token every few bytes */
 static int enc_token(void *ctx, const struct pb_token *t)
 {
     struct enc *e = ctx;
     struct pb_buf *b = e->out;
     char *p;
-    if (pb_buf_grow(b, 1 + 3 * 10 + t->len))
+    if (pb_buf_grow(b, 1 + 3 * 10 + t->len + 1))
         return PROBITY_ENOMEM;
     p = b->s + b->len;
     *p++ = (char)t->flags;
@@ -717,7 +722,7 @@ static int enc_token(void *ctx, const struct pb_token *t)
     p += varint_at(p, t->len);
     memcpy(p, t->norm, t->len);
     p += t->len;
-    *p = 0;
+    *p++ = 0;
     b->len = (size_t)(p - b->s);
     e->last = t->start;
     return e->also ? e->also(e->ctx, t) : 0;
@@ -740,19 +745,17 @@ int pb_segment_replay(const void *enc, size_t n, pb_token_fn fn, void *ctx)
 {
     const unsigned char *p = enc;
     size_t at = 0, last = 0;
-    char norm[PB_TOKEN_MAX_CP * 18 * 4 + 8];   /* NFKC grows a character 18 times at most */
     while (at < n) {
         struct pb_token t;
         uint64_t d, l, nl;
         int rc;
         t.flags = p[at++];
+        /* NFKC grows a character 18 times at most: a longer token is damage */
         if (get_varint(p, n, &at, &d) || get_varint(p, n, &at, &l) || get_varint(p, n, &at, &nl) ||
-            nl >= sizeof(norm) || nl > n - at)
+            nl > PB_TOKEN_MAX_CP * 18 * 4 || nl >= n - at || p[at + nl])
             return PROBITY_EFORMAT;
-        memcpy(norm, p + at, nl);
-        norm[nl] = 0;
-        at += nl;
-        t.norm = norm;
+        t.norm = (const char *)p + at;
+        at += nl + 1;
         t.len = nl;
         t.start = last + d;
         t.end = t.start + l;
@@ -873,6 +876,15 @@ static struct {
 } stop_tab[STOP_SLOTS];
 static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
 
+/* pb_word_key8, here where the compiler can inline it into the look-up made per word */
+static inline uint64_t stop_key(const char *w, size_t n)
+{
+    uint64_t key = 0;
+    for (size_t i = 0; i < n && i < 8; i++)
+        key |= (uint64_t)(unsigned char)w[i] << (8 * i);
+    return key;
+}
+
 static size_t stop_slot(uint64_t key)
 {
     return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 56) % STOP_SLOTS;
@@ -881,7 +893,7 @@ static size_t stop_slot(uint64_t key)
 static void stop_build(void)
 {
     for (size_t k = 0; k < sizeof(stopwords) / sizeof(stopwords[0]); k++) {
-        uint64_t key = pb_word_key8(stopwords[k].w, strlen(stopwords[k].w));
+        uint64_t key = stop_key(stopwords[k].w, strlen(stopwords[k].w));
         size_t i;
         for (i = stop_slot(key); stop_tab[i].key && stop_tab[i].key != key; i = (i + 1) % STOP_SLOTS)
             ;
@@ -893,7 +905,7 @@ static void stop_build(void)
 /* w[0..n), n < 8, lower case */
 static void stop_word(struct pb_lang_count *c, const char *w, size_t n)
 {
-    uint64_t key = pb_word_key8(w, n);
+    uint64_t key = stop_key(w, n);
     for (size_t i = stop_slot(key); stop_tab[i].key; i = (i + 1) % STOP_SLOTS)
         if (stop_tab[i].key == key) {
             for (unsigned m = stop_tab[i].langs; m; m &= m - 1)
@@ -909,7 +921,10 @@ void pb_lang_count_add(struct pb_lang_count *c, const char *s, size_t n)
     size_t wl = 0;
     int32_t i = 0, len = n > 2048 ? 2048 : (int32_t)n;   /* a sample is enough */
     long latin = 0;   /* letters, counted here and added once: the same sum, without a store per letter */
-    pthread_once(&stop_once, stop_build);
+    if (!c->ready) {
+        pthread_once(&stop_once, stop_build);
+        c->ready = 1;
+    }
     while (i < len) {
         UChar32 ch;
         unsigned char b = (unsigned char)s[i];
@@ -1005,7 +1020,10 @@ void pb_lang_count_token(struct pb_lang_count *c, const char *text, const struct
         pb_lang_count_add(c, text + t->start, t->end - t->start);
         return;
     }
-    pthread_once(&stop_once, stop_build);
+    if (!c->ready) {
+        pthread_once(&stop_once, stop_build);
+        c->ready = 1;
+    }
     if (t->len < 8)
         stop_word(c, t->norm, t->len);
     c->score[S_LATIN] += (double)t->len;

@@ -73,6 +73,7 @@ unsigned pb_han_simplified(unsigned cp);
 /* Counts gathered over a text, piece by piece. Zero-initialise before use. */
 struct pb_lang_count {
     double score[24];
+    int ready;            /* the stop-word table is known to be built (once per count, not per word) */
 };
 
 /* Add the letters of s[0..n) to the counts (its first 2 KB: a sample is enough). */

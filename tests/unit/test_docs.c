@@ -96,6 +96,41 @@ static void test_tokens(void)
     pb_segmenter_free(sg);
 }
 
+/* Tokens with their flags and byte ranges, and whether each norm ends with its NUL. */
+static int collect_all(void *ctx, const struct pb_token *t)
+{
+    struct toks *k = ctx;
+    size_t l = strlen(k->s);
+    snprintf(k->s + l, sizeof(k->s) - l, "%s%d:%zu-%zu:%.*s%s", l ? " " : "", t->flags, t->start, t->end,
+             (int)t->len, t->norm, strlen(t->norm) == t->len ? "" : "!");
+    return 0;
+}
+
+/* The token stream a worker encodes replays as the very tokens of the text; a damaged one
+ * is refused. */
+static void test_replay(void)
+{
+    const char *text = "The U.S. Treasury’s OFAC 13382 深圳市公安局 華為 Ｆｉｎａｎｃｅ straße a1b2";
+    struct pb_segmenter *sg;
+    struct pb_buf enc = PB_BUF_INIT;
+    struct toks direct, replayed;
+    CHECK_INT(pb_segmenter_new(&sg), 0);
+    memset(&direct, 0, sizeof(direct));
+    memset(&replayed, 0, sizeof(replayed));
+    CHECK_INT(pb_segment(sg, text, strlen(text), PB_SEG_WORDS, collect_all, &direct), 0);
+    CHECK_INT(pb_segment_encode(sg, text, strlen(text), PB_SEG_WORDS, &enc), 0);
+    CHECK_INT(pb_segment_replay(enc.s, enc.len, collect_all, &replayed), 0);
+    CHECK_STR(replayed.s, direct.s);
+    CHECK(strchr(direct.s, '!') == NULL);
+    memset(&replayed, 0, sizeof(replayed));
+    CHECK_INT(pb_segment_replay(enc.s, enc.len - 1, collect_all, &replayed), PROBITY_EFORMAT);
+    enc.s[enc.len - 1] = 'x';   /* the last token's NUL */
+    memset(&replayed, 0, sizeof(replayed));
+    CHECK_INT(pb_segment_replay(enc.s, enc.len, collect_all, &replayed), PROBITY_EFORMAT);
+    pb_buf_release(&enc);
+    pb_segmenter_free(sg);
+}
+
 /* The language counts made from the tokens (as ingestion makes them) against the counts
  * made from the text itself: the same for texts in many scripts, with digits inside words,
  * decomposed accents, kana and Han. */
@@ -147,6 +182,7 @@ static void test_lang_tokens(void)
         pb_lang_count_result(&p.chunk, 0.15, b, sizeof(b));
         CHECK_STR(b, a);
         p.doc.seen = feed.seen = 0;
+        p.doc.ready = feed.ready = 0;   /* bookkeeping, not counts */
         CHECK(memcmp(&feed, &p.doc, sizeof(feed)) == 0);
         ga = pb__lang_guess(&feed);
         gb = pb__lang_guess(&p.doc);
@@ -768,6 +804,7 @@ int main(void)
 {
     const char *shared = check_shared();
     test_tokens();
+    test_replay();
     test_lang_tokens();
     test_query();
     test_store(shared);
