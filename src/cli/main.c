@@ -84,7 +84,7 @@ const struct command pb_commands[] = {
      "  --jobs N             extraction threads (default: one per core, at most 8)\n"
      "  --report FILE        write every failed or skipped file with its reason (TSV)\n"
      "  --encoding E         text encoding of text files when not declared (default: detect)\n"
-     "  --max-file-size S    skip files larger than S (e.g. 200M; default 512M)\n"
+     "  --max-file-size S    skip files larger than S (e.g. 200M; default 2G)\n"
      "  --max-expanded-size S  limit for bytes expanded from DOCX/ODT/e-mail (default 256M)\n"
      "  --max-pages N        read at most N pages of a PDF (default 5000)\n"
      "  --timeout SECONDS    give up on one file after this long (default 120)\n"

@@ -36,7 +36,7 @@ struct pb_doc_sink {
 };
 
 struct pb_extract_limits {
-    int64_t max_file_bytes;       /* a single input file (default 512 MiB) */
+    int64_t max_file_bytes;       /* a single input file (default 2 GiB: every format is read as a stream) */
     int64_t max_expanded_bytes;   /* total bytes expanded from an archive (DOCX/ODT/EML), default 256 MiB */
     int max_pages;                /* PDF pages read (default 5000) */
     double max_seconds;           /* wall time per file (default 120) */
@@ -44,7 +44,7 @@ struct pb_extract_limits {
      * them as it tokenises), so no "lang" is guessed here; a declared one is still given */
     int own_lang_guess;
 };
-#define PB_EXTRACT_LIMITS_DEFAULT {512LL << 20, 256LL << 20, 5000, 120.0, 0}
+#define PB_EXTRACT_LIMITS_DEFAULT {2048LL << 20, 256LL << 20, 5000, 120.0, 0}
 
 /* Detected document types. */
 enum pb_doc_type {
