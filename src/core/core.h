@@ -82,8 +82,38 @@ size_t pb_uvarint_put(unsigned char *p, uint64_t v);
 /* Read a varint from p[*at..n), advancing *at. Returns 0, or -1 when truncated or too long. */
 int pb_uvarint_get(const unsigned char *p, size_t n, size_t *at, uint64_t *v);
 /* A word of up to 8 bytes as one number, the same on any byte order (for small hash tables
- * of short words). */
-uint64_t pb_word_key8(const char *w, size_t n);
+ * of short words). Inline: it is computed once per word read. */
+static inline uint64_t pb_word_key8(const char *w, size_t n)
+{
+    uint64_t key = 0;
+    for (size_t i = 0; i < n && i < 8; i++)
+        key |= (uint64_t)(unsigned char)w[i] << (8 * i);
+    return key;
+}
+
+/* A small table of short words (8 bytes or less) to sets of bits, such as the languages
+ * whose stop-word lists hold a word: open addressing, one probe per look-up on average.
+ * Zero-initialised, filled once (at most half full), then only read. */
+#define PB_WORDSET_SLOTS 256
+struct pb_wordset {
+    uint64_t key[PB_WORDSET_SLOTS];   /* pb_word_key8; 0: empty */
+    uint32_t bits[PB_WORDSET_SLOTS];
+};
+static inline size_t pb__wordset_slot(uint64_t key)
+{
+    return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 56) % PB_WORDSET_SLOTS;
+}
+/* Add `bits` to the set of the non-empty word w[0..n). */
+void pb_wordset_add(struct pb_wordset *s, const char *w, size_t n, uint32_t bits);
+/* The bits of word w[0..n) (n <= 8), 0 when absent. */
+static inline uint32_t pb_wordset_get(const struct pb_wordset *s, const char *w, size_t n)
+{
+    uint64_t key = pb_word_key8(w, n);
+    for (size_t i = pb__wordset_slot(key); s->key[i]; i = (i + 1) % PB_WORDSET_SLOTS)
+        if (s->key[i] == key)
+            return s->bits[i];
+    return 0;
+}
 
 /* ---- hashing ---- */
 /* sha256 of a whole file as 64 hex digits; the file size goes to *size. */

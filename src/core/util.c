@@ -325,10 +325,12 @@ int pb_uvarint_get(const unsigned char *p, size_t n, size_t *at, uint64_t *v)
     return -1;
 }
 
-uint64_t pb_word_key8(const char *w, size_t n)
+void pb_wordset_add(struct pb_wordset *s, const char *w, size_t n, uint32_t bits)
 {
-    uint64_t key = 0;
-    for (size_t i = 0; i < n && i < 8; i++)
-        key |= (uint64_t)(unsigned char)w[i] << (8 * i);
-    return key;
+    uint64_t key = pb_word_key8(w, n);
+    size_t i;
+    for (i = pb__wordset_slot(key); s->key[i] && s->key[i] != key; i = (i + 1) % PB_WORDSET_SLOTS)
+        ;
+    s->key[i] = key;
+    s->bits[i] |= bits;
 }

@@ -55,56 +55,24 @@ static enum script script_of(uint32_t c)
     return S_NONE;
 }
 
-/* The stop words in one open-addressing table, each packed into the 8 bytes of a key (all
- * are shorter) with how often each language lists it: a word read costs one look-up, not a
- * comparison with every list. Built once, read-only afterwards. */
-#define STOP_SLOTS 256
-struct stop_slot {
-    uint64_t key;                 /* 0: empty */
-    unsigned char count[6];
-};
-static struct stop_slot stop_tab[STOP_SLOTS];
+/* The stop words in one table, each with the set of languages that list it: a word read
+ * costs one look-up, not a comparison with every list. Built once, read-only afterwards. */
+static struct pb_wordset stop_tab;
 static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
-
-/* pb_word_key8, here where the compiler can inline it into the look-up made per word */
-static inline uint64_t stop_key(const char *w, size_t n)
-{
-    uint64_t key = 0;
-    for (size_t i = 0; i < n && i < 8; i++)
-        key |= (uint64_t)(unsigned char)w[i] << (8 * i);
-    return key;
-}
-
-static size_t stop_slot_of(uint64_t key)
-{
-    return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 56) % STOP_SLOTS;
-}
 
 static void stop_build(void)
 {
     for (int k = 0; k < 6; k++)
-        for (int w = 0; w < 20; w++) {
-            uint64_t key = stop_key(stopwords[k][w], strlen(stopwords[k][w]));
-            size_t i;
-            for (i = stop_slot_of(key); stop_tab[i].key && stop_tab[i].key != key; i = (i + 1) % STOP_SLOTS)
-                ;
-            stop_tab[i].key = key;
-            stop_tab[i].count[k]++;
-        }
+        for (int w = 0; w < 20; w++)
+            pb_wordset_add(&stop_tab, stopwords[k][w], strlen(stopwords[k][w]), 1u << k);
 }
 
 static void end_word(struct pb__lang *l, const char *word, size_t wlen)
 {
     /* stop words are short: only words of 8 bytes or less can be one */
-    if (wlen && wlen <= 8) {
-        uint64_t key = stop_key(word, wlen);
-        for (size_t i = stop_slot_of(key); stop_tab[i].key; i = (i + 1) % STOP_SLOTS)
-            if (stop_tab[i].key == key) {
-                for (int k = 0; k < 6; k++)
-                    l->stop[k] += stop_tab[i].count[k];
-                break;
-            }
-    }
+    if (wlen && wlen <= 8)
+        for (uint32_t m = pb_wordset_get(&stop_tab, word, wlen); m; m &= m - 1)
+            l->stop[__builtin_ctz(m)]++;
 }
 
 static int ascii_letter(uint32_t c)

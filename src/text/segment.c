@@ -867,52 +867,26 @@ static const struct stopword stopwords[] = {
 };
 #undef B
 
-/* The stop words in an open-addressing table, keyed by their bytes packed into 8 (all are
- * shorter than a word the count looks at): one probe per word read. Built once. */
-#define STOP_SLOTS 256
-static struct {
-    uint64_t key;                 /* 0: empty */
-    unsigned langs;
-} stop_tab[STOP_SLOTS];
+/* The stop words in one table with the languages of each: one probe per word read. Built
+ * once. */
+static struct pb_wordset stop_tab;
 static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
-
-/* pb_word_key8, here where the compiler can inline it into the look-up made per word */
-static inline uint64_t stop_key(const char *w, size_t n)
-{
-    uint64_t key = 0;
-    for (size_t i = 0; i < n && i < 8; i++)
-        key |= (uint64_t)(unsigned char)w[i] << (8 * i);
-    return key;
-}
-
-static size_t stop_slot(uint64_t key)
-{
-    return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 56) % STOP_SLOTS;
-}
 
 static void stop_build(void)
 {
-    for (size_t k = 0; k < sizeof(stopwords) / sizeof(stopwords[0]); k++) {
-        uint64_t key = stop_key(stopwords[k].w, strlen(stopwords[k].w));
-        size_t i;
-        for (i = stop_slot(key); stop_tab[i].key && stop_tab[i].key != key; i = (i + 1) % STOP_SLOTS)
-            ;
-        stop_tab[i].key = key;
-        stop_tab[i].langs = stopwords[k].langs;
-    }
+    for (size_t k = 0; k < sizeof(stopwords) / sizeof(stopwords[0]); k++)
+        pb_wordset_add(&stop_tab, stopwords[k].w, strlen(stopwords[k].w), stopwords[k].langs);
 }
 
 /* w[0..n), n < 8, lower case */
 static void stop_word(struct pb_lang_count *c, const char *w, size_t n)
 {
-    uint64_t key = stop_key(w, n);
-    for (size_t i = stop_slot(key); stop_tab[i].key; i = (i + 1) % STOP_SLOTS)
-        if (stop_tab[i].key == key) {
-            for (unsigned m = stop_tab[i].langs; m; m &= m - 1)
-                c->score[__builtin_ctz(m)] += 1;
-            c->score[S_HITS] += 1;
-            return;
-        }
+    uint32_t m = pb_wordset_get(&stop_tab, w, n);
+    if (!m)
+        return;
+    for (; m; m &= m - 1)
+        c->score[__builtin_ctz(m)] += 1;
+    c->score[S_HITS] += 1;
 }
 
 void pb_lang_count_add(struct pb_lang_count *c, const char *s, size_t n)
