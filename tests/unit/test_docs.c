@@ -589,6 +589,31 @@ static void batch_text(int i, struct pb_buf *b)
 
 static int batch_bad(int i) { return i % 50 == 7 || i % 50 == 23 || i % 50 == 41; }
 
+/* Every good batch file from `from` on is found by its marker and reads back exactly. */
+static void check_batch_texts(struct probity_store *st, int from, int n)
+{
+    struct probity_error err;
+    struct collect_hits h;
+    struct textbuf tb;
+    struct pb_buf want = PB_BUF_INIT;
+    probity_error_clear(&err);
+    for (int i = from; i < n; i++) {
+        char q[32];
+        if (batch_bad(i))
+            continue;
+        snprintf(q, sizeof(q), "alpha%d", i);
+        CHECK_INT(search(st, q, &h), 1);
+        if (h.n != 1)
+            continue;
+        batch_text(i, &want);
+        memset(&tb, 0, sizeof(tb));
+        CHECK_INT(probity_doc_text(st, h.ids[0], 0, on_text, &tb, &err), 0);
+        CHECK(tb.b.len == want.len && memcmp(pb_buf_str(&tb.b), want.s, want.len) == 0);
+        pb_buf_release(&tb.b);
+    }
+    pb_buf_release(&want);
+}
+
 /* Files with bad ones among them (binary, empty, a truncated PDF): the batch goes on, every
  * good file is stored and its text comes back exactly from the blocks it shares with the
  * others, whatever the number of threads; and chunks stored plain or packed alone, and
@@ -643,20 +668,7 @@ static void test_batch(void)
         CHECK_INT(sum.files, n);
         CHECK_INT(sum.ok, good);
         CHECK_INT(sum.failed + sum.skipped, n - good);
-        for (int i = 0; i < n; i++) {
-            char q[32];
-            if (batch_bad(i))
-                continue;
-            snprintf(q, sizeof(q), "alpha%d", i);
-            CHECK_INT(search(st, q, &h), 1);
-            if (h.n != 1)
-                continue;
-            batch_text(i, &want);
-            memset(&tb, 0, sizeof(tb));
-            CHECK_INT(probity_doc_text(st, h.ids[0], 0, on_text, &tb, &err), 0);
-            CHECK(tb.b.len == want.len && memcmp(pb_buf_str(&tb.b), want.s, want.len) == 0);
-            pb_buf_release(&tb.b);
-        }
+        check_batch_texts(st, 0, n);
         CHECK_INT(search(st, "binary", &h), 0);
         problems = 0;
         CHECK_INT(probity_docs_check(st, count_problems, &seen, &problems, &err), 0);
@@ -734,20 +746,7 @@ static void test_batch(void)
         CHECK_STR(pb_buf_str(&tb.b), want.s);
         pb_buf_release(&tb.b);
     }
-    for (int i = 3; i < n; i++) {
-        char q[32];
-        if (batch_bad(i))
-            continue;
-        snprintf(q, sizeof(q), "alpha%d", i);
-        CHECK_INT(search(st, q, &h), 1);
-        if (h.n != 1)
-            continue;
-        batch_text(i, &want);
-        memset(&tb, 0, sizeof(tb));
-        CHECK_INT(probity_doc_text(st, h.ids[0], 0, on_text, &tb, &err), 0);
-        CHECK(tb.b.len == want.len && memcmp(pb_buf_str(&tb.b), want.s, want.len) == 0);
-        pb_buf_release(&tb.b);
-    }
+    check_batch_texts(st, 3, n);
     CHECK_INT(search(st, "alpha2", &h), 1);
     if (h.n == 1) {
         char *quote = NULL;

@@ -277,6 +277,17 @@ static int status_of(void *ctx, const struct probity_link *l)
     return 0;
 }
 
+/* Remove a store's file with its WAL and shared-memory files. */
+static void remove_store(const char *db)
+{
+    char side[600];
+    unlink(db);
+    snprintf(side, sizeof(side), "%s-wal", db);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s-shm", db);
+    unlink(side);
+}
+
 static void test_store(void)
 {
     char dir[] = "/tmp/probity-evidence-XXXXXX", db[512], f1[512], f2[512];
@@ -335,19 +346,12 @@ static void test_store(void)
     probity_store_close(st);
     unlink(f1);
     unlink(f2);
-    unlink(db);
-    {
-        char side[600];
-        snprintf(side, sizeof(side), "%s-wal", db);
-        unlink(side);
-        snprintf(side, sizeof(side), "%s-shm", db);
-        unlink(side);
-    }
+    remove_store(db);
     rmdir(dir);
 }
 
-/* A document larger than the analysis window: links on both sides of the cut are found, at
- * their exact offsets, and memory does not grow with the document. */
+/* A document larger than the analysis window: links on both sides of a cut are found, at
+ * their exact offsets. */
 static void test_big_document(void)
 {
     char dir[] = "/tmp/probity-evidence-big-XXXXXX", db[512], f1[512];
@@ -393,14 +397,7 @@ static void test_big_document(void)
     CHECK(q.exact);
     probity_store_close(st);
     unlink(f1);
-    unlink(db);
-    {
-        char side[600];
-        snprintf(side, sizeof(side), "%s-wal", db);
-        unlink(side);
-        snprintf(side, sizeof(side), "%s-shm", db);
-        unlink(side);
-    }
+    remove_store(db);
     rmdir(dir);
 }
 
