@@ -167,13 +167,9 @@ static void test_scripts(void)
     /* a Chinese name in pinyin also has its Wade-Giles spelling; other names do not */
     CHECK(expect_form("Zhang Wenhai", PB_NAME_PERSON, "chang wenhai"));
     CHECK(expect_form("Qian Xiaodong", 0, "chien hsiaotung"));
-    CHECK(!expect_form("Maria Lopez", PB_NAME_PERSON, "maria lopez x"));
-    {
-        struct pb_forms lf;
-        CHECK(pb_name_forms("Maria Lopez", PB_NAME_PERSON, &lf) == 0);
-        CHECK_INT((long)lf.n, 1);
-        pb_forms_release(&lf);
-    }
+    CHECK_INT(pb_name_forms("Maria Lopez", PB_NAME_PERSON, &f), 0);
+    CHECK_INT(f.n, 1);
+    pb_forms_release(&f);
     /* Burmese: a syllable is a word, read with its closing consonant */
     CHECK(expect_form("ကျော်မင်းထွန်း", PB_NAME_PERSON, "kyaw min htun"));
     CHECK(expect_form("အောင်သိန်းရွှေ", PB_NAME_PERSON, "aung thein shwe"));
