@@ -7,17 +7,12 @@ Each line is: character TAB its first Cantonese reading in Jyutping, without the
 Usage: tools/gen_han_yue.py [UNIHAN_DIR] > data/lexicons/han_cantonese.tsv
 UNIHAN_DIR defaults to /usr/share/unicode (Debian's unicode-data package).
 """
-import bz2
 import os
 import re
 import sys
 
-
-def open_unihan(folder, name):
-    path = os.path.join(folder, name)
-    if os.path.exists(path):
-        return open(path, encoding="utf-8")
-    return bz2.open(path + ".bz2", "rt", encoding="utf-8")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_han import open_unihan  # noqa: E402  (the same reader of Unihan files)
 
 
 def main():
