@@ -32,11 +32,8 @@ awk -F, -v rows="$ROWS" '
     > "$OUT/rows.csv"
 
 DB=$OUT/lists.db
-rm -f "$DB" "$DB-wal" "$DB-shm"
-L=$ROOT/data/lists
-"$P" --db "$DB" --quiet load "$L/us_ofac_sdn/sdn.csv" "$L/us_ofac_sdn/alt.csv" "$L/us_ofac_sdn/add.csv" \
-    "$L/us_ofac_cons/cons_prim.csv" "$L/us_ofac_cons/cons_alt.csv" "$L/us_ofac_cons/cons_add.csv" \
-    "$L/us_ofac_cons/cons_comments.csv" "$L/un_sc/consolidated.xml" "$L/us_bis_dpl/dpl.txt"
+. "$ROOT/bench/bundled_lists.sh"
+load_bundled "$P" "$DB" "$ROOT"
 
 now() { date +%s.%N; }
 run() { # threads -> seconds

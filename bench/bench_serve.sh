@@ -40,10 +40,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-L=$ROOT/data/lists
-"$PROBITY" --db "$DB" --quiet load "$L/us_ofac_sdn/sdn.csv" "$L/us_ofac_sdn/alt.csv" "$L/us_ofac_sdn/add.csv" \
-    "$L/us_ofac_cons/cons_prim.csv" "$L/us_ofac_cons/cons_alt.csv" "$L/us_ofac_cons/cons_add.csv" \
-    "$L/us_ofac_cons/cons_comments.csv" "$L/un_sc/consolidated.xml" "$L/us_bis_dpl/dpl.txt" 2>/dev/null
+. "$ROOT/bench/bundled_lists.sh"
+load_bundled "$PROBITY" "$DB" "$ROOT" 2>/dev/null
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$SPID/status"; }
 
