@@ -197,14 +197,20 @@ const char *pb__han_readings(uint32_t cp, size_t *len)
     return hantext + e->rd;
 }
 
-const char *pb__han_surname(const char *s, size_t n)
+/* pb_map_get for the short key s[n] (not NUL-terminated); NULL when longer than any key. */
+static void *map_get_n(const struct pb_map *m, const char *s, size_t n)
 {
     char key[16];
     if (n >= sizeof(key))
         return NULL;
     memcpy(key, s, n);
     key[n] = 0;
-    return pb_map_get(&surnames, key);
+    return pb_map_get(m, key);
+}
+
+const char *pb__han_surname(const char *s, size_t n)
+{
+    return map_get_n(&surnames, s, n);
 }
 
 static size_t reading_len(const char *r)
@@ -425,29 +431,19 @@ int pb__han_cantonese(const char *s, size_t n, char sep, struct pb_buf *b)
  * Taiwan and older sources use (Xi Jinping = Hsi Chinping, Mao Zedong = Mao Tsetung). */
 int pb__pinyin_syllable(const char *s, size_t n)
 {
-    char key[8];
-    if (n >= sizeof(key))
-        return 0;
-    memcpy(key, s, n);
-    key[n] = 0;
-    return pb_map_get(&syllables, key) != NULL;
+    return map_get_n(&syllables, s, n) != NULL;
 }
 
 int pb__pinyin_surname(const char *s, size_t n)
 {
-    char key[16];
-    if (n >= sizeof(key))
-        return 0;
-    memcpy(key, s, n);
-    key[n] = 0;
-    return pb_map_get(&surname_rd, key) != NULL;
+    return map_get_n(&surname_rd, s, n) != NULL;
 }
 
 int pb__pinyin_wade_giles(const char *s, size_t n, struct pb_buf *b)
 {
     /* the fewest syllables (pinyin without apostrophes reads xian as one), at most three */
     int cnt[25], from[25];
-    char key[8], w[16];
+    char w[16];
     size_t cut[4], k = 0;
     if (n == 0 || n > 24)
         return 0;
@@ -459,9 +455,7 @@ int pb__pinyin_wade_giles(const char *s, size_t n, struct pb_buf *b)
         for (size_t l = 1; l <= 6 && l <= i; l++) {
             if (cnt[i - l] >= 3)
                 continue;
-            memcpy(key, s + i - l, l);
-            key[l] = 0;
-            if (cnt[i - l] + 1 < cnt[i] && pb_map_get(&syllables, key)) {
+            if (cnt[i - l] + 1 < cnt[i] && pb__pinyin_syllable(s + i - l, l)) {
                 cnt[i] = cnt[i - l] + 1;
                 from[i] = (int)(i - l);
             }
