@@ -531,6 +531,17 @@ struct packer {
     struct pb_textz *z;             /* the packer thread's own */
 };
 
+/* Append j to the queue head..tail (the caller holds the packer's lock). */
+static void packjob_push(struct packjob **head, struct packjob **tail, struct packjob *j)
+{
+    j->next = NULL;
+    if (*tail)
+        (*tail)->next = j;
+    else
+        *head = j;
+    *tail = j;
+}
+
 static void *packer_main(void *arg)
 {
     struct packer *pk = arg;
@@ -545,14 +556,9 @@ static void *packer_main(void *arg)
         if (!(pk->todo = j->next))
             pk->todo_tail = NULL;
         pthread_mutex_unlock(&pk->mu);
-        j->next = NULL;
         j->rc = pb__textz_pack(pk->z, j->raw.s, j->raw.len, &j->packed);
         pthread_mutex_lock(&pk->mu);
-        if (pk->done_tail)
-            pk->done_tail->next = j;
-        else
-            pk->done = j;
-        pk->done_tail = j;
+        packjob_push(&pk->done, &pk->done_tail, j);
         pthread_cond_signal(&pk->done_cv);
     }
     pthread_mutex_unlock(&pk->mu);
@@ -748,13 +754,8 @@ static int block_seal(struct pb_docw *w, struct probity_error *err)
     w->blk = t;
     pb_buf_reset(&w->blk);
     j->id = w->blk_id;
-    j->next = NULL;
     pthread_mutex_lock(&pk->mu);
-    if (pk->todo_tail)
-        pk->todo_tail->next = j;
-    else
-        pk->todo = j;
-    pk->todo_tail = j;
+    packjob_push(&pk->todo, &pk->todo_tail, j);
     pk->inflight++;
     pthread_cond_signal(&pk->todo_cv);
     pthread_mutex_unlock(&pk->mu);
