@@ -827,14 +827,12 @@ static int rom_burmese(const char *s, size_t n, int foreign, struct pb_buf *b)
             case 0x1031: y->e = 1; break;
             case 0x1032: y->ai = 1; break;
             case 0x1036: y->anus = 1; break;
-            case 0x103B: case 0x103C: {
+            case 0x103B: case 0x103C: case 0x103D: case 0x103E: {
                 size_t l = strlen(y->med);
-                if (l < 3)
-                    y->med[l] = d == 0x103C && foreign ? 'r' : 'y';
+                if (l < sizeof(y->med) - 1)
+                    y->med[l] = d == 0x103D ? 'w' : d == 0x103E ? 'h' : d == 0x103C && foreign ? 'r' : 'y';
                 break;
             }
-            case 0x103D: if (strlen(y->med) < 3) y->med[strlen(y->med)] = 'w'; break;
-            case 0x103E: if (strlen(y->med) < 3) y->med[strlen(y->med)] = 'h'; break;
             default: break;   /* tones, asat after a vowel */
             }
         }
