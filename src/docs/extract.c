@@ -39,6 +39,17 @@ long pb__src_read(struct pb__src *s, void *buf, size_t n)
     return (long)n;
 }
 
+long pb__src_view(struct pb__src *s, size_t n, const void **p)
+{
+    if (s->fp || !s->mem)
+        return -1;
+    if (n > s->size - s->pos)
+        n = s->size - s->pos;
+    *p = s->mem + s->pos;
+    s->pos += n;
+    return (long)n;
+}
+
 int pb__src_rewind(struct pb__src *s)
 {
     s->pos = 0;
@@ -94,6 +105,17 @@ int pb__x_expand(struct pb__x *x, int64_t n)
 
 int pb__x_text(struct pb__x *x, int page, enum pb_block_kind kind, const char *s, size_t n)
 {
+    if (n && !pb_utf8_valid(s, n, NULL)) {
+        pb_buf_reset(&x->fix);
+        if (pb_utf8_repair(s, n, &x->fix) < 0)
+            return pb__x_fail(x, PROBITY_ENOMEM, "out of memory");
+        s = x->fix.s, n = x->fix.len;
+    }
+    return pb__x_text_utf8(x, page, kind, s, n);
+}
+
+int pb__x_text_utf8(struct pb__x *x, int page, enum pb_block_kind kind, const char *s, size_t n)
+{
     int rc;
     if (!n)
         return 0;
@@ -101,12 +123,6 @@ int pb__x_text(struct pb__x *x, int page, enum pb_block_kind kind, const char *s
         page = 1;
     if (page > x->max_page)
         x->max_page = page;
-    if (!pb_utf8_valid(s, n, NULL)) {
-        pb_buf_reset(&x->fix);
-        if (pb_utf8_repair(s, n, &x->fix) < 0)
-            return pb__x_fail(x, PROBITY_ENOMEM, "out of memory");
-        s = x->fix.s, n = x->fix.len;
-    }
     if (!x->have_text)
         for (size_t i = 0; i < n && !x->have_text; i++)
             x->have_text = !(s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r' || s[i] == '\f');

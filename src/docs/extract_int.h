@@ -21,6 +21,9 @@ struct pb__src {
 };
 /* Read up to n bytes: the count, 0 at the end, or -1 on a read error. */
 long pb__src_read(struct pb__src *s, void *buf, size_t n);
+/* For a source in memory: up to n bytes where they lie, at *p (no copy), as pb__src_read
+ * counts them; -1 for a source read from a file. */
+long pb__src_view(struct pb__src *s, size_t n, const void **p);
 /* Back to the first byte. Returns 0 or PROBITY_EIO. */
 int pb__src_rewind(struct pb__src *s);
 
@@ -60,6 +63,8 @@ struct pb__x {
  * values are skipped; invalid UTF-8 is repaired. Return 0 or the error (err filled) that
  * must stop the extraction. */
 int pb__x_text(struct pb__x *x, int page, enum pb_block_kind kind, const char *s, size_t n);
+/* The same for text the caller knows to be valid UTF-8 (converted by pb_conv_run). */
+int pb__x_text_utf8(struct pb__x *x, int page, enum pb_block_kind kind, const char *s, size_t n);
 int pb__x_meta(struct pb__x *x, const char *key, const char *value);
 int pb__x_child(struct pb__x *x, const char *name, const char *mime, const void *data, size_t size);
 /* 0, or PROBITY_EINVAL once the file's time limit has passed. */

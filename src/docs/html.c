@@ -33,88 +33,96 @@
 /* element flags */
 enum {
     F_BLOCK = 1, F_DROP = 2, F_PRE = 4, F_CONTENT = 8 /* article, main: headers inside are kept */,
-    F_HOLD = 16 /* boilerplate unless it proves otherwise */, F_MARKER = 32 /* proves a held part is content */
+    F_HOLD = 16 /* boilerplate unless it proves otherwise */, F_MARKER = 32 /* proves a held part is content */,
+    F_CONTAINER = 64 /* a paragraph inside is text, whatever holds the container (current_kind) */
 };
+
+/* elements looked at for more than their flags */
+enum { T_OTHER, T_A, T_BASE, T_BODY, T_HEADER, T_HTML, T_LINK, T_META, T_TIME };
 
 struct tag {
     const char *name;
-    unsigned char flags, kind;
+    unsigned char flags, kind, id;
 };
 
 static const struct tag tags[] = {
-    {"a", 0, 0},
-    {"address", F_BLOCK, PB_BLOCK_TEXT},
-    {"article", F_BLOCK | F_CONTENT | F_MARKER, PB_BLOCK_TEXT},
-    {"aside", F_BLOCK | F_HOLD, PB_BLOCK_TEXT},
-    {"audio", F_DROP, 0},
-    {"blockquote", F_BLOCK, PB_BLOCK_TEXT},
-    {"body", F_BLOCK, PB_BLOCK_TEXT},
-    {"br", F_BLOCK, PB_BLOCK_TEXT},
-    {"canvas", F_DROP, 0},
-    {"caption", F_BLOCK, PB_BLOCK_TEXT},
-    {"center", F_BLOCK, PB_BLOCK_TEXT},
-    {"dd", F_BLOCK, PB_BLOCK_LIST_ITEM},
-    {"details", F_BLOCK, PB_BLOCK_TEXT},
-    {"dialog", F_BLOCK, PB_BLOCK_TEXT},
-    {"dir", F_BLOCK, PB_BLOCK_TEXT},
-    {"div", F_BLOCK, PB_BLOCK_TEXT},
-    {"dl", F_BLOCK, PB_BLOCK_TEXT},
-    {"dt", F_BLOCK, PB_BLOCK_LIST_ITEM},
-    {"embed", F_DROP, 0},
-    {"fieldset", F_BLOCK, PB_BLOCK_TEXT},
-    {"figcaption", F_BLOCK, PB_BLOCK_TEXT},
-    {"figure", F_BLOCK, PB_BLOCK_TEXT},
-    {"footer", F_BLOCK | F_HOLD, PB_BLOCK_TEXT},
-    {"form", F_BLOCK | F_HOLD, PB_BLOCK_TEXT},
-    {"frameset", F_BLOCK, PB_BLOCK_TEXT},
-    {"h1", F_BLOCK | F_MARKER, PB_BLOCK_HEADING},
-    {"h2", F_BLOCK, PB_BLOCK_HEADING},
-    {"h3", F_BLOCK, PB_BLOCK_HEADING},
-    {"h4", F_BLOCK, PB_BLOCK_HEADING},
-    {"h5", F_BLOCK, PB_BLOCK_HEADING},
-    {"h6", F_BLOCK, PB_BLOCK_HEADING},
-    {"head", F_BLOCK, PB_BLOCK_TEXT},
-    {"header", F_BLOCK, PB_BLOCK_TEXT}, /* dropped unless inside article/main, see open_el */
-    {"hgroup", F_BLOCK, PB_BLOCK_TEXT},
-    {"hr", F_BLOCK, PB_BLOCK_TEXT},
-    {"html", F_BLOCK, PB_BLOCK_TEXT},
-    {"iframe", F_DROP, 0},
-    {"legend", F_BLOCK, PB_BLOCK_TEXT},
-    {"li", F_BLOCK, PB_BLOCK_LIST_ITEM},
-    {"listing", F_BLOCK | F_PRE, PB_BLOCK_TEXT},
-    {"main", F_BLOCK | F_CONTENT | F_MARKER, PB_BLOCK_TEXT},
-    {"map", F_DROP, 0},
-    {"math", F_DROP, 0},
-    {"menu", F_BLOCK, PB_BLOCK_TEXT},
-    {"nav", F_BLOCK | F_HOLD, PB_BLOCK_TEXT},
-    {"noembed", F_DROP, 0},
-    {"noframes", F_DROP, 0},
-    {"noscript", F_DROP, 0},
-    {"object", F_DROP, 0},
-    {"ol", F_BLOCK, PB_BLOCK_TEXT},
-    {"option", F_DROP, 0},
-    {"p", F_BLOCK, PB_BLOCK_TEXT},
-    {"plaintext", F_BLOCK | F_PRE, PB_BLOCK_TEXT},
-    {"pre", F_BLOCK | F_PRE, PB_BLOCK_TEXT},
-    {"script", F_DROP, 0},
-    {"section", F_BLOCK, PB_BLOCK_TEXT},
-    {"select", F_DROP, 0},
-    {"style", F_DROP, 0},
-    {"summary", F_BLOCK, PB_BLOCK_TEXT},
-    {"svg", F_DROP, 0},
-    {"table", F_BLOCK, PB_BLOCK_TEXT},
-    {"tbody", F_BLOCK, PB_BLOCK_TEXT},
-    {"td", F_BLOCK, PB_BLOCK_TABLE_CELL},
-    {"template", F_DROP, 0},
-    {"textarea", F_DROP, 0},
-    {"tfoot", F_BLOCK, PB_BLOCK_TEXT},
-    {"th", F_BLOCK, PB_BLOCK_TABLE_CELL},
-    {"thead", F_BLOCK, PB_BLOCK_TEXT},
-    {"title", F_BLOCK, PB_BLOCK_TITLE},
-    {"tr", F_BLOCK, PB_BLOCK_TEXT},
-    {"ul", F_BLOCK, PB_BLOCK_TEXT},
-    {"video", F_DROP, 0},
-    {"xmp", F_BLOCK | F_PRE, PB_BLOCK_TEXT},
+    {"a", 0, 0, T_A},
+    {"address", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"article", F_BLOCK | F_CONTENT | F_MARKER | F_CONTAINER, PB_BLOCK_TEXT, T_OTHER},
+    {"aside", F_BLOCK | F_HOLD, PB_BLOCK_TEXT, T_OTHER},
+    {"audio", F_DROP, 0, T_OTHER},
+    {"base", 0, 0, T_BASE},
+    {"blockquote", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"body", F_BLOCK | F_CONTAINER, PB_BLOCK_TEXT, T_BODY},
+    {"br", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"canvas", F_DROP, 0, T_OTHER},
+    {"caption", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"center", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"dd", F_BLOCK, PB_BLOCK_LIST_ITEM, T_OTHER},
+    {"details", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"dialog", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"dir", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"div", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"dl", F_BLOCK | F_CONTAINER, PB_BLOCK_TEXT, T_OTHER},
+    {"dt", F_BLOCK, PB_BLOCK_LIST_ITEM, T_OTHER},
+    {"embed", F_DROP, 0, T_OTHER},
+    {"fieldset", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"figcaption", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"figure", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"footer", F_BLOCK | F_HOLD, PB_BLOCK_TEXT, T_OTHER},
+    {"form", F_BLOCK | F_HOLD, PB_BLOCK_TEXT, T_OTHER},
+    {"frameset", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"h1", F_BLOCK | F_MARKER, PB_BLOCK_HEADING, T_OTHER},
+    {"h2", F_BLOCK, PB_BLOCK_HEADING, T_OTHER},
+    {"h3", F_BLOCK, PB_BLOCK_HEADING, T_OTHER},
+    {"h4", F_BLOCK, PB_BLOCK_HEADING, T_OTHER},
+    {"h5", F_BLOCK, PB_BLOCK_HEADING, T_OTHER},
+    {"h6", F_BLOCK, PB_BLOCK_HEADING, T_OTHER},
+    {"head", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"header", F_BLOCK, PB_BLOCK_TEXT, T_HEADER}, /* dropped unless inside article/main, see open_el */
+    {"hgroup", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"hr", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"html", F_BLOCK, PB_BLOCK_TEXT, T_HTML},
+    {"iframe", F_DROP, 0, T_OTHER},
+    {"legend", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"li", F_BLOCK, PB_BLOCK_LIST_ITEM, T_OTHER},
+    {"link", 0, 0, T_LINK},
+    {"listing", F_BLOCK | F_PRE, PB_BLOCK_TEXT, T_OTHER},
+    {"main", F_BLOCK | F_CONTENT | F_MARKER | F_CONTAINER, PB_BLOCK_TEXT, T_OTHER},
+    {"map", F_DROP, 0, T_OTHER},
+    {"math", F_DROP, 0, T_OTHER},
+    {"menu", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"meta", 0, 0, T_META},
+    {"nav", F_BLOCK | F_HOLD, PB_BLOCK_TEXT, T_OTHER},
+    {"noembed", F_DROP, 0, T_OTHER},
+    {"noframes", F_DROP, 0, T_OTHER},
+    {"noscript", F_DROP, 0, T_OTHER},
+    {"object", F_DROP, 0, T_OTHER},
+    {"ol", F_BLOCK | F_CONTAINER, PB_BLOCK_TEXT, T_OTHER},
+    {"option", F_DROP, 0, T_OTHER},
+    {"p", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"plaintext", F_BLOCK | F_PRE, PB_BLOCK_TEXT, T_OTHER},
+    {"pre", F_BLOCK | F_PRE, PB_BLOCK_TEXT, T_OTHER},
+    {"script", F_DROP, 0, T_OTHER},
+    {"section", F_BLOCK | F_CONTAINER, PB_BLOCK_TEXT, T_OTHER},
+    {"select", F_DROP, 0, T_OTHER},
+    {"style", F_DROP, 0, T_OTHER},
+    {"summary", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"svg", F_DROP, 0, T_OTHER},
+    {"table", F_BLOCK | F_CONTAINER, PB_BLOCK_TEXT, T_OTHER},
+    {"tbody", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"td", F_BLOCK, PB_BLOCK_TABLE_CELL, T_OTHER},
+    {"template", F_DROP, 0, T_OTHER},
+    {"textarea", F_DROP, 0, T_OTHER},
+    {"tfoot", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"th", F_BLOCK, PB_BLOCK_TABLE_CELL, T_OTHER},
+    {"thead", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"time", 0, 0, T_TIME},
+    {"title", F_BLOCK, PB_BLOCK_TITLE, T_OTHER},
+    {"tr", F_BLOCK, PB_BLOCK_TEXT, T_OTHER},
+    {"ul", F_BLOCK | F_CONTAINER, PB_BLOCK_TEXT, T_OTHER},
+    {"video", F_DROP, 0, T_OTHER},
+    {"xmp", F_BLOCK | F_PRE, PB_BLOCK_TEXT, T_OTHER},
 };
 
 static const struct tag *find_tag(const char *name)
@@ -135,7 +143,7 @@ static const struct tag *find_tag(const char *name)
 
 struct el {
     const xmlChar *name;      /* the parser's dictionary string, alive for the whole parse */
-    unsigned char flags, kind, dropped;
+    unsigned char flags, kind, dropped, id;
 };
 
 struct held {                 /* a block or link held back while a part is undecided */
@@ -255,13 +263,11 @@ static void drop_held(struct hstate *h)
  * the article's paragraphs list items. */
 static int current_kind(const struct hstate *h)
 {
-    static const char *const containers[] = {"article", "section", "main", "table", "ul", "ol", "dl", "body"};
     for (int i = (h->depth < MAX_DEPTH ? h->depth : MAX_DEPTH) - 1; i >= 0; i--) {
         if (h->stack[i].kind != PB_BLOCK_TEXT)
             return h->stack[i].kind;
-        for (size_t k = 0; k < sizeof(containers) / sizeof(containers[0]); k++)
-            if (strcmp((const char *)h->stack[i].name, containers[k]) == 0)
-                return PB_BLOCK_TEXT;
+        if (h->stack[i].flags & F_CONTAINER)
+            return PB_BLOCK_TEXT;
     }
     return PB_BLOCK_TEXT;
 }
@@ -480,7 +486,7 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     struct hstate *h = ctx;
     const char *name = (const char *)xname;
     const struct tag *t = find_tag(name);
-    unsigned flags = t ? t->flags : 0;
+    unsigned flags = t ? t->flags : 0, id = t ? t->id : T_OTHER;
     struct el *e;
     const char *v;
     if (h->rc)
@@ -490,27 +496,28 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         return;
     }
     /* metadata lives in elements that hold no text, wherever they are */
-    if (strcmp(name, "meta") == 0)
+    if (id == T_META)
         on_meta(h, atts);
-    else if (strcmp(name, "link") == 0 && (v = attr(atts, "rel")) && pb_streq_ci(v, "canonical"))
+    else if (id == T_LINK && (v = attr(atts, "rel")) && pb_streq_ci(v, "canonical"))
         set_meta(h, M_CANON, attr(atts, "href"));
-    else if (strcmp(name, "base") == 0)
+    else if (id == T_BASE)
         set_meta(h, M_BASE, attr(atts, "href"));
-    else if (strcmp(name, "html") == 0) {
+    else if (id == T_HTML) {
         set_meta(h, M_LANG, attr(atts, "lang"));
         set_meta(h, M_LANG, attr(atts, "xml:lang"));
-    } else if (strcmp(name, "body") == 0)
+    } else if (id == T_BODY)
         h->body_seen = 1;
     if (!h->skip) {
-        if (strcmp(name, "header") == 0 && !h->content)
+        if (id == T_HEADER && !h->content)
             flags |= F_HOLD;
         if (hidden(atts)) /* hidden panels may be tabs of the content; hidden words are icons */
             flags |= (flags & F_BLOCK) ? F_HOLD : F_DROP;
-        if (strcmp(name, "time") == 0 && (v = attr(atts, "datetime")))
+        if (id == T_TIME && (v = attr(atts, "datetime")))
             set_meta(h, M_TIME, v);
     }
     e = &h->stack[h->depth++];
     e->name = xname;
+    e->id = (unsigned char)id;
     e->flags = (unsigned char)flags;
     e->kind = t ? t->kind : PB_BLOCK_TEXT;
     e->dropped = 0;
@@ -535,7 +542,7 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     }
     if ((flags & F_HOLD) && !h->hold)
         h->hold = h->depth;
-    if (strcmp(name, "a") == 0) {
+    if (id == T_A) {
         end_link(h);
         if ((v = attr(atts, "href"))) {
             h->href = link_target(h, v);
@@ -552,7 +559,7 @@ static void close_el(struct hstate *h, struct el *e)
         h->skip--;
         return;
     }
-    if (strcmp((const char *)e->name, "a") == 0)
+    if (e->id == T_A)
         end_link(h);
     if (e->flags & F_BLOCK)
         flush(h);
@@ -578,8 +585,8 @@ static void on_end(void *ctx, const xmlChar *name)
         return;
     }
     for (i = h->depth - 1; i >= 0; i--)
-        if (strcmp((const char *)h->stack[i].name, (const char *)name) == 0)
-            break;
+        if (h->stack[i].name == name || strcmp((const char *)h->stack[i].name, (const char *)name) == 0)
+            break;   /* names come from the parser's dictionary: mostly the same pointer */
     if (i < 0)
         return; /* an end tag the parser did not open: nothing to close */
     while (h->depth > i) { /* closed while still on the stack: a block takes its kind */

@@ -108,7 +108,7 @@ static int emit(struct tstate *t, size_t from, size_t to)
                 return rc;
         }
     }
-    return pb__x_text(t->x, t->page, kind, s, n);
+    return pb__x_text_utf8(t->x, t->page, kind, s, n);   /* pb_conv_run made it UTF-8 */
 }
 
 /* Emit every block of text[0..len) whose end is decided; with `eof` all of it. Keeps the
@@ -239,7 +239,8 @@ int pb__extract_text(struct pb__x *x, struct pb__src *src, int markdown)
 {
     struct tstate t;
     struct pb_conv *conv = NULL;
-    char *raw = malloc(CHUNK);
+    char *raw = NULL;     /* for a file; bytes in memory are read where they lie */
+    const char *in;
     char enc[32];
     size_t bom = 0;
     long got;
@@ -248,14 +249,20 @@ int pb__extract_text(struct pb__x *x, struct pb__src *src, int markdown)
     t.x = x;
     t.markdown = markdown;
     t.page = 1;
-    if (!raw) {
-        rc = pb__x_fail(x, PROBITY_ENOMEM, "out of memory");
-        goto out;
-    }
     for (;;) {
         size_t before;
         const char *nul;
-        got = pb__src_read(src, raw, CHUNK);
+        const void *view;
+        if ((got = pb__src_view(src, CHUNK, &view)) >= 0) {
+            in = view;
+        } else {
+            if (!raw && !(raw = malloc(CHUNK))) {
+                rc = pb__x_fail(x, PROBITY_ENOMEM, "out of memory");
+                goto out;
+            }
+            got = pb__src_read(src, raw, CHUNK);
+            in = raw;
+        }
         if (got < 0) {
             rc = pb__x_fail(x, PROBITY_EIO, "read error");
             goto out;
@@ -267,7 +274,7 @@ int pb__extract_text(struct pb__x *x, struct pb__src *src, int markdown)
                     rc = pb__x_fail(x, PROBITY_EINVAL, "unknown encoding '%s'", x->encoding);
                     goto out;
                 }
-            } else if (pb_charset_guess(raw, (size_t)got, (size_t)got < CHUNK, 0, enc, &bom) != 0) {
+            } else if (pb_charset_guess(in, (size_t)got, (size_t)got < CHUNK, 0, enc, &bom) != 0) {
                 rc = pb__x_fail(x, PROBITY_EFORMAT, "unsupported type (binary data: NUL bytes)");
                 goto out;
             }
@@ -279,7 +286,7 @@ int pb__extract_text(struct pb__x *x, struct pb__src *src, int markdown)
                 goto out;
         }
         before = t.text.len;
-        if (pb_conv_run(conv, raw + bom, (size_t)got - bom, got == 0, &t.text)) {
+        if (pb_conv_run(conv, in + bom, (size_t)got - bom, got == 0, &t.text)) {
             rc = pb__x_fail(x, PROBITY_ENOMEM, "out of memory");
             goto out;
         }
