@@ -83,12 +83,23 @@ size_t pb_uvarint_put(unsigned char *p, uint64_t v);
 int pb_uvarint_get(const unsigned char *p, size_t n, size_t *at, uint64_t *v);
 /* A word of up to 8 bytes as one number, the same on any byte order (for small hash tables
  * of short words). Inline: it is computed once per word read. */
+static inline uint32_t pb__le32(const char *w)
+{
+    const unsigned char *u = (const unsigned char *)w;
+    return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 | (uint32_t)u[3] << 24;
+}
 static inline uint64_t pb_word_key8(const char *w, size_t n)
 {
-    uint64_t key = 0;
-    for (size_t i = 0; i < n && i < 8; i++)
-        key |= (uint64_t)(unsigned char)w[i] << (8 * i);
-    return key;
+    /* byte i of the key is w[i]: two overlapping 4-byte reads cover 4 to 8 bytes, three
+     * single ones 1 to 3 (their overlaps put the same byte in the same place) */
+    if (n > 8)
+        n = 8;
+    if (n >= 4)
+        return (uint64_t)pb__le32(w) | (uint64_t)pb__le32(w + n - 4) << (8 * (n - 4));
+    if (!n)
+        return 0;
+    return (uint64_t)(unsigned char)w[0] | (uint64_t)(unsigned char)w[n / 2] << (8 * (n / 2)) |
+           (uint64_t)(unsigned char)w[n - 1] << (8 * (n - 1));
 }
 
 /* A small table of short words (8 bytes or less) to sets of bits, such as the languages
@@ -106,13 +117,16 @@ static inline size_t pb__wordset_slot(uint64_t key)
 /* Add `bits` to the set of the non-empty word w[0..n). */
 void pb_wordset_add(struct pb_wordset *s, const char *w, size_t n, uint32_t bits);
 /* The bits of word w[0..n) (n <= 8), 0 when absent. */
-static inline uint32_t pb_wordset_get(const struct pb_wordset *s, const char *w, size_t n)
+static inline uint32_t pb_wordset_get_key(const struct pb_wordset *s, uint64_t key)
 {
-    uint64_t key = pb_word_key8(w, n);
     for (size_t i = pb__wordset_slot(key); s->key[i]; i = (i + 1) % PB_WORDSET_SLOTS)
         if (s->key[i] == key)
             return s->bits[i];
     return 0;
+}
+static inline uint32_t pb_wordset_get(const struct pb_wordset *s, const char *w, size_t n)
+{
+    return pb_wordset_get_key(s, pb_word_key8(w, n));
 }
 
 /* ---- hashing ---- */

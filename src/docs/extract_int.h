@@ -38,6 +38,9 @@ void pb__lang_feed(struct pb__lang *l, const char *s, size_t n);
 /* The same for one token t of text (from pb_segment), so that a text already being
  * tokenised is not read again for its language. */
 void pb__lang_token(struct pb__lang *l, const char *text, const struct pb_token *t);
+/* The same for a PB_TOKEN_ASCII token of n letters, given pb_word_key8 of its normalised
+ * text (read only when n <= 8). */
+void pb__lang_ascii(struct pb__lang *l, uint64_t key, size_t n);
 /* A language code ("zh", "en", "ru", ...) or NULL when the text says too little. */
 const char *pb__lang_guess(const struct pb__lang *l);
 /* The primary subtag of a language tag, lower case ("en-US" -> "en", "zh_Hant" -> "zh"),

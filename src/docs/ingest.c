@@ -301,6 +301,13 @@ struct lang_tokens {
 static int lang_token(void *ctx, const struct pb_token *t)
 {
     struct lang_tokens *lt = ctx;
+    if (t->flags & PB_TOKEN_ASCII) {   /* most tokens: one key for both counts */
+        uint64_t key = t->len <= 8 ? pb_word_key8(t->norm, t->len) : 0;
+        if (t->start < LANG_CHUNK_SAMPLE)
+            pb_lang_count_ascii(lt->chunk, key, t->len);
+        pb__lang_ascii(lt->doc, key, t->len);
+        return 0;
+    }
     if (t->start < LANG_CHUNK_SAMPLE)
         pb_lang_count_token(lt->chunk, lt->text, t);
     pb__lang_token(lt->doc, lt->text, t);

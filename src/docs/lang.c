@@ -198,13 +198,22 @@ void pb__lang_token(struct pb__lang *l, const char *text, const struct pb_token 
         pb__lang_feed(l, text + t->start, t->end - t->start);
         return;
     }
+    pb__lang_ascii(l, t->len <= 8 ? pb_word_key8(t->norm, t->len) : 0, t->len);
+}
+
+void pb__lang_ascii(struct pb__lang *l, uint64_t key, size_t n)
+{
+    if (l->seen >= LANG_SAMPLE)
+        return;
     if (!l->ready) {
         pthread_once(&stop_once, stop_build);
         l->ready = 1;
     }
-    l->seen += t->len;
+    l->seen += n;
     l->latin_words++;
-    end_word(l, t->norm, t->len);
+    if (n && n <= 8)
+        for (uint32_t m = pb_wordset_get_key(&stop_tab, key); m; m &= m - 1)
+            l->stop[__builtin_ctz(m)]++;
 }
 
 const char *pb__lang_guess(const struct pb__lang *l)

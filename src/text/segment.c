@@ -878,15 +878,21 @@ static void stop_build(void)
         pb_wordset_add(&stop_tab, stopwords[k].w, strlen(stopwords[k].w), stopwords[k].langs);
 }
 
-/* w[0..n), n < 8, lower case */
-static void stop_word(struct pb_lang_count *c, const char *w, size_t n)
+/* a word of fewer than 8 lower-case letters, as pb_word_key8 */
+static void stop_key(struct pb_lang_count *c, uint64_t key)
 {
-    uint32_t m = pb_wordset_get(&stop_tab, w, n);
+    uint32_t m = pb_wordset_get_key(&stop_tab, key);
     if (!m)
         return;
     for (; m; m &= m - 1)
         c->score[__builtin_ctz(m)] += 1;
     c->score[S_HITS] += 1;
+}
+
+/* w[0..n), n < 8, lower case */
+static void stop_word(struct pb_lang_count *c, const char *w, size_t n)
+{
+    stop_key(c, pb_word_key8(w, n));
 }
 
 void pb_lang_count_add(struct pb_lang_count *c, const char *s, size_t n)
@@ -994,13 +1000,18 @@ void pb_lang_count_token(struct pb_lang_count *c, const char *text, const struct
         pb_lang_count_add(c, text + t->start, t->end - t->start);
         return;
     }
+    pb_lang_count_ascii(c, t->len < 8 ? pb_word_key8(t->norm, t->len) : 0, t->len);
+}
+
+void pb_lang_count_ascii(struct pb_lang_count *c, uint64_t key, size_t n)
+{
     if (!c->ready) {
         pthread_once(&stop_once, stop_build);
         c->ready = 1;
     }
-    if (t->len < 8)
-        stop_word(c, t->norm, t->len);
-    c->score[S_LATIN] += (double)t->len;
+    if (n < 8)
+        stop_key(c, key);
+    c->score[S_LATIN] += (double)n;
 }
 
 void pb_lang_count_result(const struct pb_lang_count *c, double share, char *out, size_t size)

@@ -81,6 +81,9 @@ void pb_lang_count_add(struct pb_lang_count *c, const char *s, size_t n);
 /* The same for one token t of text (from pb_segment): a text's counts are the sum over its
  * tokens, so the tokenizer's walk also serves the language guess. */
 void pb_lang_count_token(struct pb_lang_count *c, const char *text, const struct pb_token *t);
+/* The same for a PB_TOKEN_ASCII token of n letters, given pb_word_key8 of its normalised
+ * text (read only when n < 8): a caller feeding more than one count makes the key once. */
+void pb_lang_count_ascii(struct pb_lang_count *c, uint64_t key, size_t n);
 /* The languages (ISO 639-1) holding at least `share` (0..1) of the evidence, strongest
  * first, comma-separated, in out[size] ("en", "zh,en", "" when nothing is known). */
 void pb_lang_count_result(const struct pb_lang_count *c, double share, char *out, size_t size);
