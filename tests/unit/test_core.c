@@ -198,8 +198,32 @@ static void test_lexicon(void)
     CHECK(pb_lexicon("nope.tsv", NULL) == NULL);
 }
 
+/* pb_word_key8 puts byte i of the word in byte i of the key, whatever the length (a
+ * byte at a time would give the same number) and whatever the bytes. */
+static void test_word_key(void)
+{
+    const char *w = "fold\xc3\xa9s-ab\x80z";
+    struct pb_wordset set;
+    for (size_t at = 0; at < 4; at++)
+        for (size_t n = 0; n <= 10; n++) {
+            uint64_t want = 0;
+            for (size_t i = 0; i < n && i < 8; i++)
+                want |= (uint64_t)(unsigned char)w[at + i] << (8 * i);
+            CHECK(pb_word_key8(w + at, n) == want);
+        }
+    memset(&set, 0, sizeof(set));
+    pb_wordset_add(&set, "und", 3, 4);
+    pb_wordset_add(&set, "the", 3, 1);
+    pb_wordset_add(&set, "the", 3, 2);
+    CHECK(pb_wordset_get(&set, "the", 3) == 3);
+    CHECK(pb_wordset_get_key(&set, pb_word_key8("und", 3)) == 4);
+    CHECK(pb_wordset_get(&set, "th", 2) == 0);
+    CHECK(pb_wordset_get(&set, "then", 4) == 0);
+}
+
 int main(void)
 {
+    test_word_key();
     test_lexicon();
     test_dates();
     test_utf8();
