@@ -451,7 +451,7 @@ enum {
     W_STATE, W_AT, W_INS_DOC, W_UPD_DOC, W_DEL_CHUNKS, W_DEL_PAGES, W_DEL_META, W_INS_CHUNK, W_INS_FTS,
     W_INS_PAGE, W_INS_META, W_MEMBER, W_DEL_ISSUE, W_INS_ISSUE, W_COLL, W_VERSION, W_MEMBERS_OF,
     W_DEACTIVATE, W_FTS_OUT, W_ACTIVATE, W_FTS_IN, W_DEL_CHILD_MEMBERS, W_CHILDREN, W_INS_BLOCK, W_NEXT_BLOCK,
-    W_ANY_ISSUE, W_N
+    W_ANY_ISSUE, W_COUNT_MEMBERS, W_N
 };
 
 static const char *const wsql[W_N] = {
@@ -490,6 +490,7 @@ static const char *const wsql[W_N] = {
     [W_INS_BLOCK] = "INSERT INTO text_block(id, data) VALUES(?1, ?2)",
     [W_NEXT_BLOCK] = "SELECT COALESCE(max(id), 0) + 1 FROM text_block",
     [W_ANY_ISSUE] = "SELECT EXISTS(SELECT 1 FROM ingest_issue)",
+    [W_COUNT_MEMBERS] = "SELECT count(*) FROM member WHERE collection = ?1",
 };
 
 struct pb_docw {
@@ -504,6 +505,11 @@ struct pb_docw {
      * has rows (-1: not looked up yet) */
     struct pb_buf coll;
     int issues;
+    /* the collection this writer adds paths to, how many times it added one, and whether
+     * (in this transaction: -1 not looked up yet) they are all the collection has */
+    struct pb_buf own_coll;
+    int64_t own_members;
+    int own_only;
     struct packer *pk;              /* deflates full blocks on its own thread; NULL: inline */
 };
 
@@ -628,6 +634,7 @@ int pb__docw_open(struct probity_store *st, struct pb_docw **out, struct probity
     w->st = st;
     w->db = pb__store_db(st);
     w->issues = -1;
+    w->own_only = -1;
     if (pb__textz_new(&w->z)) {
         pb__docw_close(w);
         return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
@@ -654,6 +661,7 @@ void pb__docw_close(struct pb_docw *w)
     pb_buf_release(&w->packed);
     pb_buf_release(&w->blk);
     pb_buf_release(&w->coll);
+    pb_buf_release(&w->own_coll);
     free(w);
 }
 
@@ -781,6 +789,7 @@ int pb__docw_begin(struct pb_docw *w, struct probity_error *err)
     pb_buf_reset(&w->blk);
     pb_buf_reset(&w->coll);
     w->issues = -1;
+    w->own_only = -1;
     return 0;
 }
 
@@ -800,6 +809,7 @@ void pb__docw_rollback(struct pb_docw *w)
     pb_buf_reset(&w->blk);
     pb_buf_reset(&w->coll);
     w->issues = -1;
+    w->own_only = -1;
     if (!sqlite3_get_autocommit(w->db)) {
         sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
         block_generation++;
@@ -981,6 +991,10 @@ static int set_member(struct pb_docw *w, const char *collection, const char *pat
     sqlite3_bind_int64(w->s[W_MEMBER], 3, n);
     if ((rc = step_done(w->db, w->s[W_MEMBER], err, "add path")))
         return rc;
+    if (!w->own_coll.len && pb_buf_adds(&w->own_coll, collection))
+        return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
+    if (strcmp(w->own_coll.s, collection) == 0)
+        w->own_members++;
     /* an issue to clear can only be there when the table has rows: inside a transaction,
      * that is looked up once (nobody else writes meanwhile) */
     if (!in_tx || w->issues < 0) {
@@ -996,6 +1010,28 @@ static int set_member(struct pb_docw *w, const char *collection, const char *pat
             return rc;
     }
     return note_collection(w, collection, err);
+}
+
+/* 1 when every path of the collection was added by this writer (a new collection being
+ * filled by one run): a path the walk yields once has then no document yet, and need not
+ * be looked up. Counted once per transaction, under the write lock. Anything else makes
+ * the counts differ and paths are looked up again: another writer's paths, a rolled back
+ * transaction, a path added twice (the attachments of a file may share a name). */
+static int paths_all_own(struct pb_docw *w, const char *collection, struct probity_error *err)
+{
+    if (sqlite3_get_autocommit(w->db) || (w->own_coll.len && strcmp(w->own_coll.s, collection) != 0))
+        return 0;
+    if (w->own_only < 0) {
+        sqlite3_stmt *q = w->s[W_COUNT_MEMBERS];
+        int r;
+        sqlite3_bind_text(q, 1, collection, -1, SQLITE_STATIC);
+        r = sqlite3_step(q);
+        w->own_only = r == SQLITE_ROW && sqlite3_column_int64(q, 0) == w->own_members;
+        sqlite3_reset(q);
+        if (r != SQLITE_ROW)
+            return dberr(w->db, err, "count paths");
+    }
+    return w->own_only;
 }
 
 int pb__docw_link(struct pb_docw *w, const char *collection, const char *path, const char *id, int *version,
@@ -1057,7 +1093,11 @@ int pb__docw_put(struct pb_docw *w, const struct pb_docrec *r, int64_t *n, int *
     const char *supersedes = NULL;
     *n = 0;
     *version = 1;
-    if ((rc = pb__docw_at(w, r->collection, r->path, prev, err)))
+    /* a file's own path (not an attachment's) in a collection only this run fills */
+    prev[0] = 0;
+    if ((rc = r->parent ? 0 : paths_all_own(w, r->collection, err)) < 0)
+        return rc;
+    if (!rc && (rc = pb__docw_at(w, r->collection, r->path, prev, err)))
         return rc;
     if (r->absent)
         state = PB_DOC_ABSENT;

@@ -11,6 +11,7 @@
 #include "docs/extract_int.h"
 #include "docs/query.h"
 #include "probity/docs.h"
+#include "store/docstore.h"
 #include "store/textz.h"
 #include "text/segment.h"
 
@@ -799,6 +800,53 @@ static void test_same_bytes(void)
     CHECK_INT(system(path), 0);
 }
 
+/* A writer filling a new collection does not look its paths up while every path there is
+ * its own; a path another writer added between two of its transactions is still found,
+ * and the document put at it is that path's second version. */
+static void put_doc(struct pb_docw *w, char idc, const char *path, int want_version)
+{
+    struct probity_error err;
+    struct pb_docrec r;
+    char id[65];
+    int64_t n = 0;
+    int version = 0;
+    probity_error_clear(&err);
+    memset(id, idc, 64);
+    id[64] = 0;
+    memset(&r, 0, sizeof(r));
+    r.id = id, r.collection = "press", r.path = path, r.type = "text", r.status = "ok", r.absent = 1;
+    CHECK_INT(pb__docw_begin(w, &err), 0);
+    CHECK_INT(pb__docw_put(w, &r, &n, &version, &err), 0);
+    CHECK(n > 0);
+    CHECK_INT(version, want_version);
+    CHECK_INT(pb__docw_commit(w, &err), 0);
+}
+
+static void test_other_writer(void)
+{
+    char db[300], cmd[1000];
+    struct probity_store *st = NULL;
+    struct pb_docw *a = NULL, *b = NULL;
+    struct probity_error err;
+    probity_error_clear(&err);
+    snprintf(db, sizeof(db), "/tmp/probity-test-writers.%d.db", (int)getpid());
+    CHECK_INT(probity_store_open(&st, db, &err), 0);
+    CHECK_INT(pb__docw_open(st, &a, &err), 0);
+    CHECK_INT(pb__docw_open(st, &b, &err), 0);
+    if (a && b) {
+        put_doc(a, 'a', "/notices/one.txt", 1);
+        put_doc(a, 'b', "/notices/two.txt", 1);
+        put_doc(b, 'c', "/notices/three.txt", 1);   /* not a's */
+        put_doc(a, 'd', "/notices/three.txt", 2);   /* a must look it up */
+        put_doc(a, 'e', "/notices/four.txt", 1);
+    }
+    pb__docw_close(a);
+    pb__docw_close(b);
+    probity_store_close(st);
+    snprintf(cmd, sizeof(cmd), "rm -f '%s' '%s-wal' '%s-shm'", db, db, db);
+    CHECK_INT(system(cmd), 0);
+}
+
 int main(void)
 {
     const char *shared = check_shared();
@@ -809,5 +857,6 @@ int main(void)
     test_store(shared);
     test_batch();
     test_same_bytes();
+    test_other_writer();
     return check_done();
 }
