@@ -17,6 +17,7 @@
 #define _GNU_SOURCE /* memmem */
 #include <limits.h>
 #include <string.h>
+#include <stddef.h>
 #include <strings.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
@@ -159,7 +160,6 @@ struct hstate {
     struct pb__x *x;
     htmlParserCtxtPtr ctxt;
     int rc;
-    struct el stack[MAX_DEPTH];
     int depth, overflow, skip, pre, content, body_seen;
     struct pb_buf block;       /* the current block, white space collapsed */
     int space;                 /* a space is due before the next text */
@@ -173,6 +173,7 @@ struct hstate {
     struct held *held;
     size_t nheld, capheld;
     char *meta[M_COUNT];
+    struct el stack[MAX_DEPTH];   /* last: entries are written when pushed, never zeroed */
 };
 
 static void fail(struct hstate *h, int rc)
@@ -745,7 +746,7 @@ int pb__extract_html(struct pb__x *x, struct pb__src *src)
     size_t bom = 0;
     long got;
     int first = 1, whole = 0;
-    memset(&h, 0, sizeof(h));
+    memset(&h, 0, offsetof(struct hstate, stack));
     h.x = x;
     memset(&sax, 0, sizeof(sax));
     sax.startElement = on_start;

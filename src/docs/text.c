@@ -26,6 +26,8 @@ static void normalise(struct tstate *t, size_t from)
 {
     char *s = t->text.s;
     size_t o = from;
+    if (!t->prev_cr && from < t->text.len && !memchr(s + from, '\r', t->text.len - from))
+        return;   /* most text has no CR at all */
     for (size_t i = from; i < t->text.len; i++) {
         char c = s[i];
         if (c == '\r') {
