@@ -83,6 +83,21 @@ size_t pb_uvarint_put(unsigned char *p, uint64_t v);
 int pb_uvarint_get(const unsigned char *p, size_t n, size_t *at, uint64_t *v);
 /* A word of up to 8 bytes as one number, the same on any byte order (for small hash tables
  * of short words). Inline: it is computed once per word read. */
+/* The length of the run of ASCII bytes at s[0..n), read 8 bytes at a time and then at most
+ * 7 more one by one (text is mostly ASCII: validators skip it this way). */
+static inline size_t pb_ascii_prefix(const char *s, size_t n)
+{
+    size_t i = 0;
+    uint64_t v;
+    for (; i + 8 <= n; i += 8) {
+        __builtin_memcpy(&v, s + i, 8);
+        if (v & 0x8080808080808080ull)
+            break;
+    }
+    while (i < n && (unsigned char)s[i] < 0x80)
+        i++;
+    return i;
+}
 static inline uint32_t pb__le32(const char *w)
 {
     const unsigned char *u = (const unsigned char *)w;

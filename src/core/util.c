@@ -191,7 +191,10 @@ int pb_utf8_valid(const char *str, size_t n, size_t *bad)
         unsigned c = s[i];
         size_t k;
         uint32_t cp;
-        if (c < 0x80) { i++; continue; }
+        if (c < 0x80) {
+            i += pb_ascii_prefix(str + i, n - i);
+            continue;
+        }
         if (c >= 0xC2 && c <= 0xDF) { k = 1; cp = c & 0x1F; }
         else if (c >= 0xE0 && c <= 0xEF) { k = 2; cp = c & 0x0F; }
         else if (c >= 0xF0 && c <= 0xF4) { k = 3; cp = c & 0x07; }

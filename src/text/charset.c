@@ -102,7 +102,7 @@ long pb_utf8_repair(const char *str, size_t n, struct pb_buf *out)
     while (i < n) {
         int k;
         if (s[i] < 0x80) {
-            i++;
+            i += pb_ascii_prefix(str + i, n - i);
             continue;
         }
         k = seq_len(s + i, n - i);

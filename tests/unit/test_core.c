@@ -200,6 +200,22 @@ static void test_lexicon(void)
 
 /* pb_word_key8 puts byte i of the word in byte i of the key, whatever the length (a
  * byte at a time would give the same number) and whatever the bytes. */
+/* The ASCII run of a text, read 8 bytes at a time, ends at the first byte of 0x80 or more
+ * wherever it falls. */
+static void test_ascii_prefix(void)
+{
+    char s[40];
+    memset(s, 'a', sizeof(s));
+    CHECK(pb_ascii_prefix(s, sizeof(s)) == sizeof(s));
+    CHECK(pb_ascii_prefix(s, 0) == 0);
+    for (size_t at = 0; at < sizeof(s); at++) {
+        s[at] = (char)0xE4;
+        CHECK(pb_ascii_prefix(s, sizeof(s)) == at);
+        CHECK(pb_utf8_valid(s, sizeof(s), NULL) == 0);
+        s[at] = 'a';
+    }
+}
+
 static void test_word_key(void)
 {
     const char *w = "fold\xc3\xa9s-ab\x80z";
@@ -224,6 +240,7 @@ static void test_word_key(void)
 int main(void)
 {
     test_word_key();
+    test_ascii_prefix();
     test_lexicon();
     test_dates();
     test_utf8();
