@@ -723,6 +723,10 @@ struct enc {
 
 static size_t varint_at(char *p, uint64_t v)
 {
+    if (v < 0x80) {   /* most numbers of a token stream: one byte, without a call */
+        *p = (char)v;
+        return 1;
+    }
     return pb_uvarint_put((unsigned char *)p, v);
 }
 
