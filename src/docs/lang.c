@@ -67,12 +67,31 @@ static void stop_build(void)
             pb_wordset_add(&stop_tab, stopwords[k][w], strlen(stopwords[k][w]), 1u << k);
 }
 
+/* A Latin word of wlen bytes whose pb_word_key8 is key (read only when wlen <= 8: stop
+ * words are short) */
+static void stop_key(struct pb__lang *l, uint64_t key, size_t wlen)
+{
+    if (wlen && wlen <= 8)
+        for (uint32_t m = pb_wordset_get_key(&stop_tab, key); m; m &= m - 1)
+            l->stop[__builtin_ctz(m)]++;
+}
+
 static void end_word(struct pb__lang *l, const char *word, size_t wlen)
 {
-    /* stop words are short: only words of 8 bytes or less can be one */
-    if (wlen && wlen <= 8)
-        for (uint32_t m = pb_wordset_get(&stop_tab, word, wlen); m; m &= m - 1)
-            l->stop[__builtin_ctz(m)]++;
+    stop_key(l, wlen <= 8 ? pb_word_key8(word, wlen) : 0, wlen);
+}
+
+/* Take n more bytes into the sample: 0 once the sample is full. */
+static int sample(struct pb__lang *l, size_t n)
+{
+    if (l->seen >= LANG_SAMPLE)
+        return 0;
+    if (!l->ready) {
+        pthread_once(&stop_once, stop_build);
+        l->ready = 1;
+    }
+    l->seen += n;
+    return 1;
 }
 
 static int ascii_letter(uint32_t c)
@@ -103,13 +122,8 @@ void pb__lang_feed(struct pb__lang *l, const char *str, size_t n)
     enum script run = S_NONE;
     size_t i = 0, wlen = 0;   /* the Latin word being read: only one of 8 bytes or less is kept */
     char word[24];
-    if (l->seen >= LANG_SAMPLE)
+    if (!sample(l, n))
         return;
-    if (!l->ready) {
-        pthread_once(&stop_once, stop_build);
-        l->ready = 1;
-    }
-    l->seen += n;
     while (i < n) {
         uint32_t c = s[i];
         enum script sc;
@@ -203,17 +217,10 @@ void pb__lang_token(struct pb__lang *l, const char *text, const struct pb_token 
 
 void pb__lang_ascii(struct pb__lang *l, uint64_t key, size_t n)
 {
-    if (l->seen >= LANG_SAMPLE)
+    if (!sample(l, n))
         return;
-    if (!l->ready) {
-        pthread_once(&stop_once, stop_build);
-        l->ready = 1;
-    }
-    l->seen += n;
     l->latin_words++;
-    if (n && n <= 8)
-        for (uint32_t m = pb_wordset_get_key(&stop_tab, key); m; m &= m - 1)
-            l->stop[__builtin_ctz(m)]++;
+    stop_key(l, key, n);
 }
 
 const char *pb__lang_guess(const struct pb__lang *l)

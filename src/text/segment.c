@@ -903,6 +903,15 @@ static void stop_build(void)
         pb_wordset_add(&stop_tab, stopwords[k].w, strlen(stopwords[k].w), stopwords[k].langs);
 }
 
+/* The stop-word table, built once, is known to this count. */
+static void count_ready(struct pb_lang_count *c)
+{
+    if (!c->ready) {
+        pthread_once(&stop_once, stop_build);
+        c->ready = 1;
+    }
+}
+
 /* a word of fewer than 8 lower-case letters, as pb_word_key8 */
 static void stop_key(struct pb_lang_count *c, uint64_t key)
 {
@@ -926,10 +935,7 @@ void pb_lang_count_add(struct pb_lang_count *c, const char *s, size_t n)
     size_t wl = 0;
     int32_t i = 0, len = n > 2048 ? 2048 : (int32_t)n;   /* a sample is enough */
     long latin = 0;   /* letters, counted here and added once: the same sum, without a store per letter */
-    if (!c->ready) {
-        pthread_once(&stop_once, stop_build);
-        c->ready = 1;
-    }
+    count_ready(c);
     while (i < len) {
         UChar32 ch;
         unsigned char b = (unsigned char)s[i];
@@ -1030,10 +1036,7 @@ void pb_lang_count_token(struct pb_lang_count *c, const char *text, const struct
 
 void pb_lang_count_ascii(struct pb_lang_count *c, uint64_t key, size_t n)
 {
-    if (!c->ready) {
-        pthread_once(&stop_once, stop_build);
-        c->ready = 1;
-    }
+    count_ready(c);
     if (n < 8)
         stop_key(c, key);
     c->score[S_LATIN] += (double)n;
