@@ -14,7 +14,9 @@ struct probity_store;
 #define PROBITY_STORE_SCHEMA 6
 
 /* Open (creating or migrating) the store at `path`. *out belongs to the caller and is
- * released with probity_store_close. Errors: PROBITY_ESTORE, PROBITY_ESCHEMA. */
+ * released with probity_store_close. A store is used by one thread at a time (its SQLite
+ * connection takes no locks of its own); threads that work at once open a store each.
+ * Errors: PROBITY_ESTORE, PROBITY_ESCHEMA. */
 int probity_store_open(struct probity_store **out, const char *path, struct probity_error *err);
 
 /* Open an existing store without creating it or migrating it (read-only).

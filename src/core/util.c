@@ -262,10 +262,17 @@ int pb_parse_long(const char *s, long *out)
 /* ---- time and hashing ---- */
 void pb_now_iso(char out[32])
 {
+    /* formatted once per second and thread: ingestion stamps every document */
+    static _Thread_local time_t last = (time_t)-1;
+    static _Thread_local char text[32];
     time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (t != last) {
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        last = t;
+    }
+    memcpy(out, text, sizeof(text));
 }
 
 int pb_sha256_file(const char *path, char hex[65], int64_t *size, struct probity_error *err)

@@ -10,6 +10,7 @@
  * transaction, so readers see either the old version or the new one, never a mixture. */
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include "core/core.h"
@@ -372,11 +373,24 @@ fail:
     return rc;
 }
 
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+/* Before SQLite's first use in the process: no memory statistics, which nothing reads
+ * and which take a global lock on every allocation. */
+static void sqlite_setup(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int open_db(struct probity_store **out, const char *path, int readonly, struct probity_error *err)
 {
     struct probity_store *st = calloc(1, sizeof(*st));
-    int rc = 0, flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    /* no mutex of the connection's own: a store is used by one thread at a time (store.h),
+     * and ingestion makes a dozen calls into SQLite per file */
+    int rc = 0, flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                        SQLITE_OPEN_NOMUTEX;
     *out = NULL;
+    pthread_once(&sqlite_once, sqlite_setup);
     if (!st || !(st->path = pb_strdup(path))) {
         free(st);
         return pb__err(err, PROBITY_ENOMEM, path, 0, 0, "out of memory");

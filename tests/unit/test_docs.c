@@ -4,7 +4,9 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "check.h"
 #include "core/core.h"
@@ -847,6 +849,38 @@ static void test_other_writer(void)
     CHECK_INT(system(cmd), 0);
 }
 
+/* Reading a file to ingest it leaves its access time as it was (the files are the test's
+ * own: the kernel allows O_NOATIME). An access time before the modification time is one a
+ * read would otherwise update, even on a "relatime" mount. */
+static void test_atime(void)
+{
+    char dir[256], db[300], path[400], cmd[1400];
+    struct probity_store *st = NULL;
+    struct probity_error err;
+    struct probity_ingest_summary sum;
+    struct probity_ingest_opts o;
+    struct timespec when[2] = {{946684800, 0}, {0, UTIME_NOW}};
+    struct stat sb;
+    const char *paths[1];
+    snprintf(dir, sizeof(dir), "/tmp/probity-test-atime.%d", (int)getpid());
+    snprintf(db, sizeof(db), "%s.db", dir);
+    snprintf(path, sizeof(path), "%s/notice.txt", dir);
+    CHECK_INT(mkdir(dir, 0700), 0);
+    write_file(path, "A notice read without a trace.", 30);
+    CHECK_INT(utimensat(AT_FDCWD, path, when, 0), 0);
+    probity_error_clear(&err);
+    CHECK_INT(probity_store_open(&st, db, &err), 0);
+    memset(&o, 0, sizeof(o));
+    paths[0] = dir;
+    CHECK_INT(probity_ingest(st, paths, 1, &o, &sum, &err), 0);
+    CHECK_INT(sum.ok, 1);
+    CHECK_INT(stat(path, &sb), 0);
+    CHECK_INT(sb.st_atim.tv_sec, 946684800);
+    probity_store_close(st);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s' '%s-wal' '%s-shm'", dir, db, db, db);
+    CHECK_INT(system(cmd), 0);
+}
+
 int main(void)
 {
     const char *shared = check_shared();
@@ -858,5 +892,6 @@ int main(void)
     test_batch();
     test_same_bytes();
     test_other_writer();
+    test_atime();
     return check_done();
 }
