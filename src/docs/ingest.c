@@ -165,13 +165,15 @@ struct worker {
     struct docres *tail;            /* where attachments are appended */
     struct pb_segmenter *sg;
     struct pb_buf toks;
-    /* stored jobs whose documents this worker made, for it to free (under ing->mu): memory
-     * goes back to the allocator's arena of the thread that took it, without contention */
-    struct job *spent;
+    /* stored families of documents this worker made, for it to free (under ing->mu), linked
+     * by `spent`: memory goes back to the allocator's arena of the thread that took it,
+     * without the threads contending for an arena's lock */
+    struct docres *spent;
 };
 
 struct docres {
     struct docres *next;           /* the family: a file, then its attachments */
+    struct docres *spent;          /* stored families waiting for their worker to free them */
     struct worker *wk;
     char id[65], parent[65];
     char *path;
@@ -516,7 +518,7 @@ struct ingest {
     long want;                      /* the main thread sleeps until this many results are ready */
     int idle;                       /* workers waiting for a job */
     int stop;
-    struct job *orphans;            /* stored jobs of no worker's, freed at the end */
+    struct docres *orphans;         /* stored families of no worker's, freed at the end */
 };
 
 
@@ -681,6 +683,16 @@ nomem:
 }
 
 /* Free a list of jobs and their documents. */
+/* Families linked by `spent`. */
+static void spent_free(struct docres *d)
+{
+    while (d) {
+        struct docres *next = d->spent;
+        family_free(d);
+        d = next;
+    }
+}
+
 static void jobs_free(struct job *j)
 {
     while (j) {
@@ -698,7 +710,8 @@ static void *worker_main(void *arg)
     struct ingest *ing = wk->ing;
     pthread_mutex_lock(&ing->mu);
     for (;;) {
-        struct job *j, *spent;
+        struct job *j;
+        struct docres *spent;
         while (!ing->jobs && !ing->stop) {
             ing->idle++;
             pthread_cond_wait(&ing->has_job, &ing->mu);
@@ -714,7 +727,7 @@ static void *worker_main(void *arg)
         spent = wk->spent;
         wk->spent = NULL;
         pthread_mutex_unlock(&ing->mu);
-        jobs_free(spent);
+        spent_free(spent);
 
         j->next = NULL;
         if (!(j->family = docres_new(j->f->path, j->id, NULL, j->size))) {
@@ -916,6 +929,7 @@ struct run {
     struct pb_buf scratch;
     EVP_MD *sha;                    /* sha256, fetched once (NULL: the default one) */
     EVP_MD_CTX *sha_ctx;
+    struct job *free_jobs;          /* jobs stored, for the next files */
     int dirfd;                      /* the directory of the file read last (open_in_dir), or -1 */
     int atime_ok;                   /* O_NOATIME was refused: files are opened without it */
     struct pb_buf dir;              /* and its path */
@@ -1093,7 +1107,8 @@ static int write_family(struct run *r, struct docres *fam, int absent, struct pr
  * ready now). Returns how many were stored, or an error. */
 static int take_results(struct run *r, long want, struct probity_error *err)
 {
-    struct job *list, *spent = NULL;
+    struct job *list;
+    struct docres *spent = NULL;
     int rc = 0, n = 0;
     pthread_mutex_lock(&r->ing.mu);
     if (want > r->outstanding)
@@ -1121,11 +1136,16 @@ static int take_results(struct run *r, long want, struct probity_error *err)
             rc = write_family(r, j->family, j->absent, err);
         r->prog.files_done++;
         r->prog.bytes_done += j->f->size;
-        /* the file's bytes were this thread's; the documents go back to their worker */
+        /* the file's bytes and the job were this thread's, and the job serves the next
+         * file; the documents go back to their worker */
         free(j->mem);
-        j->mem = NULL;
-        j->next = spent;
-        spent = j;
+        if (j->family) {
+            j->family->spent = spent;
+            spent = j->family;
+        }
+        memset(j, 0, sizeof(*j));
+        j->next = r->free_jobs;
+        r->free_jobs = j;
         if (!rc)
             rc = tx_maybe_commit(r, 0, err);
         n++;
@@ -1133,16 +1153,11 @@ static int take_results(struct run *r, long want, struct probity_error *err)
     if (spent) {
         pthread_mutex_lock(&r->ing.mu);
         while (spent) {
-            struct job *j = spent;
-            struct worker *wk = j->family ? j->family->wk : NULL;
-            spent = j->next;
-            if (wk) {
-                j->next = wk->spent;
-                wk->spent = j;
-            } else {
-                j->next = r->ing.orphans;
-                r->ing.orphans = j;
-            }
+            struct docres *d = spent;
+            struct docres **to = d->wk ? &d->wk->spent : &r->ing.orphans;
+            spent = d->spent;
+            d->spent = *to;
+            *to = d;
         }
         pthread_mutex_unlock(&r->ing.mu);
     }
@@ -1332,7 +1347,12 @@ static int handle_file(struct run *r, struct walkfile *f, long max_outstanding, 
             return rc;
         }
     {
-        struct job *j = calloc(1, sizeof(*j));
+        struct job *j = r->free_jobs;
+        if (j) {
+            r->free_jobs = j->next;
+            j->next = NULL;
+        } else
+            j = calloc(1, sizeof(*j));
         if (!j) {
             free(mem);
             return pb__err(err, PROBITY_ENOMEM, NULL, 0, 0, "out of memory");
@@ -1470,10 +1490,11 @@ out:
     for (int i = 0; workers && i < jobs; i++) {
         pb_segmenter_free(workers[i].sg);
         pb_buf_release(&workers[i].toks);
-        jobs_free(workers[i].spent);
+        spent_free(workers[i].spent);
     }
-    jobs_free(r.ing.orphans);
+    spent_free(r.ing.orphans);
     jobs_free(r.ing.results);
+    jobs_free(r.free_jobs);
     r.ing.results = NULL;
     sum->bytes = r.prog.bytes_done;
     sum->seconds = now_s() - r.t0;
