@@ -771,10 +771,57 @@ static void *worker_main(void *arg)
 
 /* ---- walking ---- */
 
+/* The directories and files a walk has met, by device and inode (open addressing). */
+struct inode_set {
+    struct inode_slot {
+        uint64_t dev, ino;
+        int used;
+    } *v;
+    size_t n, cap;                  /* cap: a power of two */
+};
+
+static size_t inode_slot(const struct inode_set *s, uint64_t dev, uint64_t ino)
+{
+    uint64_t h = (dev * 0x9E3779B97F4A7C15ull) ^ ino;
+    size_t i;
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 29;
+    for (i = (size_t)h & (s->cap - 1); s->v[i].used && (s->v[i].dev != dev || s->v[i].ino != ino);
+         i = (i + 1) & (s->cap - 1))
+        ;
+    return i;
+}
+
+/* Add (dev, ino): 0 when it is new, 1 when it was there, PROBITY_ENOMEM. */
+static int inode_add(struct inode_set *s, uint64_t dev, uint64_t ino)
+{
+    size_t i;
+    if ((s->n + 1) * 2 > s->cap) {
+        struct inode_set g = {NULL, 0, s->cap ? s->cap * 2 : 256};
+        if (!(g.v = calloc(g.cap, sizeof(*g.v))))
+            return PROBITY_ENOMEM;
+        for (size_t k = 0; k < s->cap; k++)
+            if (s->v[k].used)
+                g.v[inode_slot(&g, s->v[k].dev, s->v[k].ino)] = s->v[k];
+        g.n = s->n;
+        free(s->v);
+        *s = g;
+    }
+    i = inode_slot(s, dev, ino);
+    if (s->v[i].used)
+        return 1;
+    s->v[i].dev = dev;
+    s->v[i].ino = ino;
+    s->v[i].used = 1;
+    s->n++;
+    return 0;
+}
+
 struct walk {
     struct walkfile *v;
     size_t n, cap;
-    struct pb_map seen;             /* "dev:inode" of directories and files */
+    struct inode_set seen;          /* directories and files */
     int64_t bytes;
 };
 
@@ -824,6 +871,7 @@ static int walk_dir(struct walk *w, const char *path)
     DIR *dir;
     struct dirent *de;
     struct dirent_stat *v = NULL;
+    struct pb_buf p = PB_BUF_INIT;    /* each entry's path */
     size_t nn = 0, cap = 0, pl = strlen(path);
     char msg[600];
     int rc = 0;
@@ -854,16 +902,16 @@ static int walk_dir(struct walk *w, const char *path)
         qsort(v, nn, sizeof(*v), dirent_cmp);   /* the same order on every run */
     for (size_t i = 0; i < nn; i++) {
         if (!rc) {
-            struct pb_buf p = PB_BUF_INIT;
+            pb_buf_reset(&p);
             if (pb_buf_add(&p, path, pl) || (pl && path[pl - 1] != '/' && pb_buf_addc(&p, '/')) ||
                 pb_buf_adds(&p, v[i].name))
                 rc = PROBITY_ENOMEM;
             else
                 rc = walk_entry(w, p.s, &v[i].sb, v[i].err);
-            pb_buf_release(&p);
         }
         free(v[i].name);
     }
+    pb_buf_release(&p);
     free(v);
     return rc;
 }
@@ -871,26 +919,22 @@ static int walk_dir(struct walk *w, const char *path)
 /* path, whose stat is sb (or whose look-up failed with err). */
 static int walk_entry(struct walk *w, const char *path, const struct stat *sb, int err)
 {
-    char key[64], msg[600];
+    char msg[600];
+    int seen;
     if (err) {
         snprintf(msg, sizeof(msg), "%s", err == ELOOP ? "symbolic link loop" : strerror(err));
         return walk_add(w, path, 0, 0, msg, PROBITY_INGEST_FAILED);
     }
-    snprintf(key, sizeof(key), "%llu:%llu", (unsigned long long)sb->st_dev, (unsigned long long)sb->st_ino);
-    if (S_ISDIR(sb->st_mode)) {
-        if (pb_map_get(&w->seen, key))
-            return walk_add(w, path, 0, 0, "directory seen before through a symbolic link (loop)",
-                            PROBITY_INGEST_SKIPPED);
-        if (pb_map_put(&w->seen, key, (void *)1))
-            return PROBITY_ENOMEM;
-        return walk_dir(w, path);
-    }
-    if (!S_ISREG(sb->st_mode))
+    if (!S_ISDIR(sb->st_mode) && !S_ISREG(sb->st_mode))
         return walk_add(w, path, 0, 0, "not a regular file", PROBITY_INGEST_SKIPPED);
-    if (pb_map_get(&w->seen, key))
+    if ((seen = inode_add(&w->seen, (uint64_t)sb->st_dev, (uint64_t)sb->st_ino)) < 0)
+        return seen;
+    if (S_ISDIR(sb->st_mode))
+        return seen ? walk_add(w, path, 0, 0, "directory seen before through a symbolic link (loop)",
+                               PROBITY_INGEST_SKIPPED)
+                    : walk_dir(w, path);
+    if (seen)
         return 0;   /* the same file again through another link */
-    if (pb_map_put(&w->seen, key, (void *)1))
-        return PROBITY_ENOMEM;
     return walk_add(w, path, (int64_t)sb->st_size, (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec,
                     NULL, PROBITY_INGEST_OK);
 }
@@ -909,7 +953,7 @@ static void walk_release(struct walk *w)
         free(w->v[i].issue);
     }
     free(w->v);
-    pb_map_release(&w->seen, NULL);
+    free(w->seen.v);
 }
 
 /* ---- the writer (main thread) ---- */
