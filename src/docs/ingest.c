@@ -771,48 +771,53 @@ static void *worker_main(void *arg)
 
 /* ---- walking ---- */
 
-/* The directories and files a walk has met, by device and inode (open addressing). */
-struct inode_set {
-    struct inode_slot {
-        uint64_t dev, ino;
+/* A set of pairs of numbers (open addressing): the (device, inode) of the directories and
+ * files a walk has met, the ids of the documents a run has stored. */
+struct seen_set {
+    struct seen_slot {
+        uint64_t a, b;
         int used;
     } *v;
     size_t n, cap;                  /* cap: a power of two */
 };
 
-static size_t inode_slot(const struct inode_set *s, uint64_t dev, uint64_t ino)
+static size_t seen_slot(const struct seen_set *s, uint64_t a, uint64_t b)
 {
-    uint64_t h = (dev * 0x9E3779B97F4A7C15ull) ^ ino;
+    uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ b;
     size_t i;
     h ^= h >> 31;
     h *= 0xBF58476D1CE4E5B9ull;
     h ^= h >> 29;
-    for (i = (size_t)h & (s->cap - 1); s->v[i].used && (s->v[i].dev != dev || s->v[i].ino != ino);
-         i = (i + 1) & (s->cap - 1))
+    for (i = (size_t)h & (s->cap - 1); s->v[i].used && (s->v[i].a != a || s->v[i].b != b); i = (i + 1) & (s->cap - 1))
         ;
     return i;
 }
 
-/* Add (dev, ino): 0 when it is new, 1 when it was there, PROBITY_ENOMEM. */
-static int inode_add(struct inode_set *s, uint64_t dev, uint64_t ino)
+static int seen_has(const struct seen_set *s, uint64_t a, uint64_t b)
+{
+    return s->cap && s->v[seen_slot(s, a, b)].used;
+}
+
+/* Add (a, b): 0 when it is new, 1 when it was there, PROBITY_ENOMEM. */
+static int seen_add(struct seen_set *s, uint64_t a, uint64_t b)
 {
     size_t i;
     if ((s->n + 1) * 2 > s->cap) {
-        struct inode_set g = {NULL, 0, s->cap ? s->cap * 2 : 256};
+        struct seen_set g = {NULL, 0, s->cap ? s->cap * 2 : 256};
         if (!(g.v = calloc(g.cap, sizeof(*g.v))))
             return PROBITY_ENOMEM;
         for (size_t k = 0; k < s->cap; k++)
             if (s->v[k].used)
-                g.v[inode_slot(&g, s->v[k].dev, s->v[k].ino)] = s->v[k];
+                g.v[seen_slot(&g, s->v[k].a, s->v[k].b)] = s->v[k];
         g.n = s->n;
         free(s->v);
         *s = g;
     }
-    i = inode_slot(s, dev, ino);
+    i = seen_slot(s, a, b);
     if (s->v[i].used)
         return 1;
-    s->v[i].dev = dev;
-    s->v[i].ino = ino;
+    s->v[i].a = a;
+    s->v[i].b = b;
     s->v[i].used = 1;
     s->n++;
     return 0;
@@ -821,7 +826,7 @@ static int inode_add(struct inode_set *s, uint64_t dev, uint64_t ino)
 struct walk {
     struct walkfile *v;
     size_t n, cap;
-    struct inode_set seen;          /* directories and files */
+    struct seen_set seen;           /* directories and files, by device and inode */
     int64_t bytes;
 };
 
@@ -927,7 +932,7 @@ static int walk_entry(struct walk *w, const char *path, const struct stat *sb, i
     }
     if (!S_ISDIR(sb->st_mode) && !S_ISREG(sb->st_mode))
         return walk_add(w, path, 0, 0, "not a regular file", PROBITY_INGEST_SKIPPED);
-    if ((seen = inode_add(&w->seen, (uint64_t)sb->st_dev, (uint64_t)sb->st_ino)) < 0)
+    if ((seen = seen_add(&w->seen, (uint64_t)sb->st_dev, (uint64_t)sb->st_ino)) < 0)
         return seen;
     if (S_ISDIR(sb->st_mode))
         return seen ? walk_add(w, path, 0, 0, "directory seen before through a symbolic link (loop)",
@@ -974,6 +979,12 @@ struct run {
     EVP_MD *sha;                    /* sha256, fetched once (NULL: the default one) */
     EVP_MD_CTX *sha_ctx;
     struct job *free_jobs;          /* jobs stored, for the next files */
+    /* A store that held no document when the run began has only the run's own, and those
+     * of writers working meanwhile: the bytes of a file need not be looked up when the run
+     * has not stored them itself (another writer's are caught by the unique index on id
+     * when the document is inserted, as for bytes in flight twice). */
+    int had_docs;
+    struct seen_set stored;         /* ids of the files this run stored, their first 16 bytes */
     int dirfd;                      /* the directory of the file read last (open_in_dir), or -1 */
     int atime_ok;                   /* O_NOATIME was refused: files are opened without it */
     struct pb_buf dir;              /* and its path */
@@ -1076,6 +1087,18 @@ static int write_chunks(struct run *r, struct docres *d, int64_t n, struct probi
     return 0;
 }
 
+/* The first 16 bytes of a hex sha256 as two numbers. */
+static void id_key(const char *id, uint64_t *a, uint64_t *b)
+{
+    uint64_t v[2] = {0, 0};
+    for (int i = 0; i < 32 && id[i]; i++) {
+        int c = (unsigned char)id[i], d = c <= '9' ? c - '0' : (c | 32) - 'a' + 10;
+        v[i / 16] = v[i / 16] << 4 | (uint64_t)(d & 15);
+    }
+    *a = v[0];
+    *b = v[1];
+}
+
 static const char *first_of(const char *a, const char *b, const char *c)
 {
     return a && *a ? a : b && *b ? b : c && *c ? c : NULL;
@@ -1120,6 +1143,13 @@ static int write_family(struct run *r, struct docres *fam, int absent, struct pr
             return rc;
         if ((rc = pb__docw_put(r->w, &rec, &n, &version, err)) < 0)
             return rc;
+        if (d == fam && !r->had_docs) {
+            uint64_t ka, kb;
+            int added;
+            id_key(d->id, &ka, &kb);
+            if ((added = seen_add(&r->stored, ka, kb)) < 0)
+                return pb__err(err, added, NULL, 0, 0, "out of memory");
+        }
         if (rc == 1 || rc == 2) {
             event(r, d->path, d->id, rc == 1 ? PROBITY_INGEST_DUPLICATE : PROBITY_INGEST_UNCHANGED, NULL, type,
                   d->bytes, 0, 0, version, d->child);
@@ -1211,6 +1241,7 @@ static int take_results(struct run *r, long want, struct probity_error *err)
 }
 
 static const char hexdigits[] = "0123456789abcdef";
+
 
 /* Open a file for reading relative to its directory, kept open from the file before:
  * files come in the walk's order, a directory's files one after the other, and the kernel
@@ -1355,7 +1386,12 @@ static int handle_file(struct run *r, struct walkfile *f, long max_outstanding, 
         event(r, f->path, NULL, PROBITY_INGEST_FAILED, msg, NULL, f->size, 0, 0, 0, 0);
         goto done;
     }
-    if ((state = pb__docw_state(r->w, id, err)) < 0) {
+    {
+        uint64_t ka, kb;
+        id_key(id, &ka, &kb);
+        state = r->had_docs || seen_has(&r->stored, ka, kb) ? pb__docw_state(r->w, id, err) : PB_DOC_ABSENT;
+    }
+    if (state < 0) {
         free(mem);
         return state;
     }
@@ -1469,8 +1505,9 @@ int probity_ingest(struct probity_store *st, const char *const *paths, size_t n,
     pthread_cond_init(&r.ing.has_job, NULL);
     pthread_cond_init(&r.ing.has_result, NULL);
 
-    if ((rc = pb__docw_open(st, &r.w, err)))
+    if ((rc = pb__docw_open(st, &r.w, err)) || (rc = r.had_docs = pb__docw_any(r.w, err)) < 0)
         goto out;
+    rc = 0;
     /* the walk comes first: the totals make the progress bar's ETA */
     for (size_t i = 0; i < n && !rc; i++) {
         char *real = realpath(paths[i], NULL);
@@ -1539,6 +1576,7 @@ out:
     spent_free(r.ing.orphans);
     jobs_free(r.ing.results);
     jobs_free(r.free_jobs);
+    free(r.stored.v);
     r.ing.results = NULL;
     sum->bytes = r.prog.bytes_done;
     sum->seconds = now_s() - r.t0;

@@ -830,6 +830,21 @@ int pb__docw_state(struct pb_docw *w, const char *id, struct probity_error *err)
     return state;
 }
 
+int pb__docw_any(struct pb_docw *w, struct probity_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int r, any = 0;
+    if (sqlite3_prepare_v2(w->db, "SELECT EXISTS(SELECT 1 FROM document)", -1, &s, NULL) != SQLITE_OK)
+        return dberr(w->db, err, "look up documents");
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+        any = sqlite3_column_int(s, 0) != 0;
+    sqlite3_finalize(s);
+    if (r != SQLITE_ROW)
+        return dberr(w->db, err, "look up documents");
+    return any;
+}
+
 int pb__docw_at(struct pb_docw *w, const char *collection, const char *path, char id[65], struct probity_error *err)
 {
     sqlite3_stmt *s = w->s[W_AT];

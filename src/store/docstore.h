@@ -25,6 +25,8 @@ void pb__docw_rollback(struct pb_docw *w);
 enum pb_doc_state { PB_DOC_ABSENT = 0, PB_DOC_STORED_OK = 1, PB_DOC_STORED_BAD = 2 };
 /* The state of `id` (>= 0) or a negative error. */
 int pb__docw_state(struct pb_docw *w, const char *id, struct probity_error *err);
+/* 1 when the store holds any document, 0 when none, or a negative error. */
+int pb__docw_any(struct pb_docw *w, struct probity_error *err);
 /* The document at (collection, path) into id[65], "" when none. */
 int pb__docw_at(struct pb_docw *w, const char *collection, const char *path, char id[65],
                 struct probity_error *err);
