@@ -742,7 +742,8 @@ int pb__extract_html(struct pb__x *x, struct pb__src *src)
     htmlSAXHandler sax;
     struct pb_conv *conv = NULL;
     struct pb_buf utf8 = PB_BUF_INIT, tail = PB_BUF_INIT;
-    char *raw = malloc(CHUNK), enc[32];
+    char *raw = NULL, enc[32];
+    const char *in;
     size_t bom = 0;
     long got;
     int first = 1, whole = 0;
@@ -754,19 +755,26 @@ int pb__extract_html(struct pb__x *x, struct pb__src *src)
     sax.characters = on_text;
     sax.ignorableWhitespace = on_text;
     sax.cdataBlock = on_cdata;
-    if (!raw) {
-        h.rc = pb__x_fail(x, PROBITY_ENOMEM, "out of memory");
-        goto out;
-    }
     for (;;) {
-        got = pb__src_read(src, raw, CHUNK);
+        const void *view;
+        /* bytes already in memory are read where they lie; a file, through a buffer */
+        if ((got = pb__src_view(src, CHUNK, &view)) >= 0) {
+            in = view;
+        } else {
+            if (!raw && !(raw = malloc(CHUNK))) {
+                h.rc = pb__x_fail(x, PROBITY_ENOMEM, "out of memory");
+                goto out;
+            }
+            got = pb__src_read(src, raw, CHUNK);
+            in = raw;
+        }
         if (got < 0) {
             h.rc = pb__x_fail(x, PROBITY_EIO, "read error");
             goto out;
         }
         if (first) {
             first = 0;
-            if ((h.rc = choose_encoding(x, raw, (size_t)got, (size_t)got < CHUNK, enc, &bom)))
+            if ((h.rc = choose_encoding(x, in, (size_t)got, (size_t)got < CHUNK, enc, &bom)))
                 goto out;
             if ((h.rc = pb_conv_open(&conv, enc, x->err)))
                 goto out;
@@ -774,7 +782,7 @@ int pb__extract_html(struct pb__x *x, struct pb__src *src)
                 goto out;
             if ((size_t)got < CHUNK) {   /* the whole page is here */
                 whole = 1;
-                if (pb_conv_run(conv, raw + bom, (size_t)got - bom, 0, &utf8) ||
+                if (pb_conv_run(conv, in + bom, (size_t)got - bom, 0, &utf8) ||
                     pb_conv_run(conv, "", 0, 1, &tail)) {
                     h.rc = pb__x_fail(x, PROBITY_ENOMEM, "out of memory");
                     goto out;
@@ -804,7 +812,7 @@ int pb__extract_html(struct pb__x *x, struct pb__src *src)
             }
         }
         pb_buf_reset(&utf8);
-        if (pb_conv_run(conv, raw + bom, (size_t)got - bom, got == 0, &utf8)) {
+        if (pb_conv_run(conv, in + bom, (size_t)got - bom, got == 0, &utf8)) {
             h.rc = pb__x_fail(x, PROBITY_ENOMEM, "out of memory");
             goto out;
         }
