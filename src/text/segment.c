@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ubrk.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
@@ -603,9 +606,37 @@ static size_t ascii_run(struct pb_segmenter *sg, const char *text, size_t s, siz
     char *o;
     int d = 0;
     pb_buf_reset(&sg->out);
-    if (pb_buf_grow(&sg->out, PB_TOKEN_MAX_CP + 1))
+    if (pb_buf_grow(&sg->out, PB_TOKEN_MAX_CP + 17))   /* a 16-byte store may pass the end */
         return 0;
     o = sg->out.s;
+#ifdef __SSE2__
+    /* 16 bytes at a time: where the word ends comes from a mask, not from a branch per byte
+     * that mispredicts at the end of every word */
+    while (i + 16 <= len) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(text + i));
+        __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        /* signed compares: bytes from 0x80 up are negative, neither letters nor digits */
+        __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1)));
+        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+        unsigned word = (unsigned)_mm_movemask_epi8(_mm_or_si128(alpha, digit)), k, room = (unsigned)(max - i);
+        k = word == 0xFFFFu ? 16 : (unsigned)__builtin_ctz(~word);
+        _mm_storeu_si128((__m128i *)(void *)o, _mm_or_si128(v, _mm_and_si128(alpha, _mm_set1_epi8(0x20))));
+        if (k >= room) {   /* PB_TOKEN_MAX_CP reached: the token ends whatever follows */
+            d |= ((unsigned)_mm_movemask_epi8(digit) & ((1u << room) - 1)) != 0;
+            o += room;
+            i = max;
+            goto done;
+        }
+        d |= ((unsigned)_mm_movemask_epi8(digit) & ((1u << k) - 1)) != 0;
+        o += k;
+        i += k;
+        if (k < 16) {
+            if ((unsigned char)text[i] >= 0x80)
+                return 0;   /* the word goes on with other characters */
+            goto done;
+        }
+    }
+#endif
     for (; i < max; i++) {
         unsigned char b = (unsigned char)text[i], f = ascii_fold[b];
         if (!f)
@@ -616,6 +647,9 @@ static size_t ascii_run(struct pb_segmenter *sg, const char *text, size_t s, siz
         *o++ = (char)f;
     }
     /* at PB_TOKEN_MAX_CP the token ends whatever follows, as on the general path */
+#ifdef __SSE2__
+done:
+#endif
     *o = 0;
     sg->out.len = i - s;
     *digits = d;
