@@ -118,6 +118,16 @@ static void vary(struct pb_buf *b, const char *s, int html)
     }
 }
 
+/* Write b to path, or end the bench. */
+static void write_out(const char *path, const struct pb_buf *b)
+{
+    FILE *fp = fopen(path, "wb");
+    if (!fp || fwrite(b->s, 1, b->len, fp) != b->len || fclose(fp) != 0) {
+        fprintf(stderr, "bench_docs: cannot write %s\n", path);
+        exit(1);
+    }
+}
+
 /* Writes the documents; the bytes of their text go to *text_bytes. */
 static int64_t make_corpus(const struct paras *p, long n, const char *out, int64_t *text_bytes)
 {
@@ -127,7 +137,6 @@ static int64_t make_corpus(const struct paras *p, long n, const char *out, int64
     *text_bytes = 0;
     for (long i = 0; i < n; i++) {
         int html = i % 2, np = 2 + (int)(next_rand() % 5);
-        FILE *fp;
         if (i % 1000 == 0) {
             snprintf(path, sizeof(path), "%s/d%04ld", out, i / 1000);
             mkdir(path, 0755);
@@ -149,12 +158,7 @@ static int64_t make_corpus(const struct paras *p, long n, const char *out, int64
         if (html)
             pb_buf_adds(&b, "</body></html>\n");
         snprintf(path, sizeof(path), "%s/d%04ld/doc%06ld.%s", out, i / 1000, i, html ? "html" : "txt");
-        if (!(fp = fopen(path, "wb"))) {
-            fprintf(stderr, "bench_docs: cannot write %s\n", path);
-            exit(1);
-        }
-        fwrite(b.s, 1, b.len, fp);
-        fclose(fp);
+        write_out(path, &b);
         total += (int64_t)b.len;
         *text_bytes += 16;   /* the "Document N" line */
     }
@@ -437,12 +441,7 @@ static void pages_run(const struct paras *p, const char *out, int copies)
             else
                 pb_buf_addf(&b, "\ncopy %d\n", k);
             snprintf(path, sizeof(path), "%s/%s", sub, base ? base + 1 : p->page[i]);
-            if (!(fp = fopen(path, "wb"))) {
-                fprintf(stderr, "bench_docs: cannot write %s\n", path);
-                exit(1);
-            }
-            fwrite(b.s, 1, b.len, fp);
-            fclose(fp);
+            write_out(path, &b);
             bytes += (int64_t)b.len;
         }
     }
