@@ -400,6 +400,31 @@ static void free_textfn(void *p)
     }
 }
 
+#define FTS_HASHSIZE 67108864
+#define FTS_AUTOMERGE 8
+#define FTS_SETTINGS                                                                                   \
+    "INSERT INTO chunk_fts(chunk_fts, rank) VALUES('hashsize', " PB_STR(FTS_HASHSIZE) ");"            \
+    "INSERT INTO chunk_fts(chunk_fts, rank) VALUES('automerge', " PB_STR(FTS_AUTOMERGE) ")"
+#define PB_STR_(x) #x
+#define PB_STR(x) PB_STR_(x)
+
+/* A store made before the settings below were chosen gets them when a writer opens it; a
+ * store another writer holds keeps its own until the next time (they change no result). */
+static void fts_settings(sqlite3 *db)
+{
+    sqlite3_stmt *s = NULL;
+    int ok = 0;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM chunk_fts_config WHERE (k = 'hashsize' AND v = ?1) OR"
+                               " (k = 'automerge' AND v = ?2)", -1, &s, NULL) == SQLITE_OK) {
+        sqlite3_bind_int(s, 1, FTS_HASHSIZE);
+        sqlite3_bind_int(s, 2, FTS_AUTOMERGE);
+        ok = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 2;
+    }
+    sqlite3_finalize(s);
+    if (!ok && sqlite3_get_autocommit(db))
+        sqlite3_exec(db, FTS_SETTINGS, NULL, NULL, NULL);
+}
+
 int pb__docs_ready(struct probity_store *st, int write, struct probity_error *err)
 {
     sqlite3 *db = pb__store_db(st);
@@ -430,8 +455,10 @@ int pb__docs_ready(struct probity_store *st, int write, struct probity_error *er
                                           : pb__err(err, PROBITY_ENOTFOUND, pb__store_path(st), 0, 0,
                                                     "no documents in this store; ingest some first "
                                                     "(probity ingest PATH)");
-    if (has_table(db, "chunk_fts"))
+    if (has_table(db, "chunk_fts")) {
+        fts_settings(db);
         return 0;
+    }
     /* No column sizes: pb_rank does not read them, and they cost a row per chunk. A
      * larger in-memory index than the default (1 MiB) before FTS5 writes a segment: a
      * commit of ingestion (a second of work) writes one segment, not one per megabyte,
@@ -443,8 +470,7 @@ int pb__docs_ready(struct probity_store *st, int write, struct probity_error *er
     if (sqlite3_exec(db,
                      "CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(text, content='chunk_current',"
                      " content_rowid='id', tokenize='" TOKENIZER "', detail=full, columnsize=0);"
-                     "INSERT INTO chunk_fts(chunk_fts, rank) VALUES('hashsize', 67108864);"
-                     "INSERT INTO chunk_fts(chunk_fts, rank) VALUES('automerge', 8)",
+                     FTS_SETTINGS,
                      NULL, NULL, NULL) != SQLITE_OK)
         return dberr(db, err, "create full-text table");
     return 0;

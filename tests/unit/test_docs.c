@@ -14,6 +14,7 @@
 #include "docs/query.h"
 #include "probity/docs.h"
 #include "store/docstore.h"
+#include "store/store_internal.h"
 #include "store/textz.h"
 #include "text/segment.h"
 
@@ -849,6 +850,49 @@ static void test_other_writer(void)
     CHECK_INT(system(cmd), 0);
 }
 
+/* The index's merge setting of a store made before it was chosen is brought up to date
+ * when a writer opens the store. */
+static int config_value(sqlite3 *db, const char *key)
+{
+    sqlite3_stmt *s = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, "SELECT v FROM chunk_fts_config WHERE k = ?1", -1, &s, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            v = sqlite3_column_int(s, 0);
+    }
+    sqlite3_finalize(s);
+    return v;
+}
+
+static void test_fts_settings(void)
+{
+    char db[300], cmd[1000];
+    struct probity_store *st = NULL;
+    struct pb_docw *w = NULL;
+    struct probity_error err;
+    probity_error_clear(&err);
+    snprintf(db, sizeof(db), "/tmp/probity-test-fts.%d.db", (int)getpid());
+    CHECK_INT(probity_store_open(&st, db, &err), 0);
+    CHECK_INT(pb__docw_open(st, &w, &err), 0);
+    pb__docw_close(w);
+    CHECK_INT(config_value(pb__store_db(st), "automerge"), 8);
+    /* as a store of an earlier version had it */
+    CHECK_INT(sqlite3_exec(pb__store_db(st), "INSERT INTO chunk_fts(chunk_fts, rank) VALUES('automerge', 4)", NULL,
+                           NULL, NULL),
+              SQLITE_OK);
+    CHECK_INT(config_value(pb__store_db(st), "automerge"), 4);
+    probity_store_close(st);
+    CHECK_INT(probity_store_open(&st, db, &err), 0);
+    CHECK_INT(pb__docw_open(st, &w, &err), 0);
+    pb__docw_close(w);
+    CHECK_INT(config_value(pb__store_db(st), "automerge"), 8);
+    CHECK_INT(config_value(pb__store_db(st), "hashsize"), 67108864);
+    probity_store_close(st);
+    snprintf(cmd, sizeof(cmd), "rm -f '%s' '%s-wal' '%s-shm'", db, db, db);
+    CHECK_INT(system(cmd), 0);
+}
+
 /* Reading a file to ingest it leaves its access time as it was (the files are the test's
  * own: the kernel allows O_NOATIME). An access time before the modification time is one a
  * read would otherwise update, even on a "relatime" mount. */
@@ -893,5 +937,6 @@ int main(void)
     test_same_bytes();
     test_other_writer();
     test_atime();
+    test_fts_settings();
     return check_done();
 }
