@@ -202,8 +202,10 @@ struct pb_segmenter {
     size_t ccap;
 };
 
-/* Room the token buffer always has: a short token is copied out 16 bytes at once. */
+/* Room the token buffer always has: an ASCII word (PB_TOKEN_MAX_CP bytes) is written into
+ * it 16 bytes at a time, and a short token is copied out 16 bytes at once. */
 #define OUT_MIN 96
+_Static_assert(OUT_MIN >= PB_TOKEN_MAX_CP + 17, "the token buffer holds an ASCII word and a 16-byte store");
 
 int pb_segmenter_new(struct pb_segmenter **out)
 {
@@ -610,12 +612,8 @@ static const unsigned char ascii_fold[256] = {
 static size_t ascii_run(struct pb_segmenter *sg, const char *text, size_t s, size_t len, int *digits)
 {
     size_t i = s, max = len - s < PB_TOKEN_MAX_CP ? len : s + PB_TOKEN_MAX_CP;
-    char *o;
+    char *o = sg->out.s;   /* OUT_MIN bytes at least: the word and a 16-byte store past it */
     int d = 0;
-    pb_buf_reset(&sg->out);
-    if (pb_buf_grow(&sg->out, PB_TOKEN_MAX_CP + 17))   /* a 16-byte store may pass the end */
-        return 0;
-    o = sg->out.s;
 #ifdef __SSE2__
     /* 16 bytes at a time: where the word ends comes from a mask, not from a branch per byte
      * that mispredicts at the end of every word */
@@ -779,7 +777,7 @@ static int enc_token(void *ctx, const struct pb_token *t)
     struct enc *e = ctx;
     struct pb_buf *b = e->out;
     char *p;
-    if (pb_buf_grow(b, 1 + 3 * 10 + t->len + 16))
+    if (b->len + 1 + 3 * 10 + t->len + 16 >= b->cap && pb_buf_grow(b, 1 + 3 * 10 + t->len + 16))
         return PROBITY_ENOMEM;
     p = b->s + b->len;
     *p++ = (char)t->flags;
