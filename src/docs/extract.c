@@ -379,6 +379,18 @@ static int looks_like_mail(const char *s, size_t n)
     return known >= 2 && strong;
 }
 
+int pb_doc_pdf_header(const void *head, size_t n)
+{
+    /* a '%' first (memchr goes fast over the bytes that are not), then the rest */
+    const char *h = head, *p = h, *end = h + (n < 1024 ? n : 1024);
+    while (p && end - p >= 5 && (p = memchr(p, '%', (size_t)(end - p - 4)))) {
+        if (memcmp(p + 1, "PDF-", 4) == 0)
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
 enum pb_doc_type pb_doc_detect(const char *name, const void *head, size_t n)
 {
     const unsigned char *h = head;
@@ -387,7 +399,7 @@ enum pb_doc_type pb_doc_detect(const char *name, const void *head, size_t n)
     char enc[32];
     if (!h)
         n = 0;
-    if (n && memmem(h, n < 1024 ? n : 1024, "%PDF-", 5))
+    if (h && pb_doc_pdf_header(h, n))
         return PB_DOC_PDF;
     if (n >= 4 && memcmp(h, "PK\3\4", 4) == 0) {
         if (memmem(h, n, "word/", 5))

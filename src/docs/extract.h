@@ -55,6 +55,8 @@ const char *pb_doc_type_name(enum pb_doc_type t);   /* "text", "html", "pdf", ..
 
 /* Detect the type from the first bytes (magic numbers, markup), then the file name. */
 enum pb_doc_type pb_doc_detect(const char *name, const void *head, size_t n);
+/* 1 when "%PDF-" is in the first KiB of head[0..n), where readers look for a PDF's header. */
+int pb_doc_pdf_header(const void *head, size_t n);
 
 /* Extract a file. `encoding` forces a text encoding (NULL: declared or detected).
  * Errors (with path and reason in err): PROBITY_EFORMAT unknown or unsupported type,

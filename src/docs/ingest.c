@@ -1344,8 +1344,7 @@ out:
 /* PDFs and zip archives (office files) are read by their libraries from the file itself. */
 static int read_from_file(const unsigned char *mem, int64_t size)
 {
-    size_t head = size < 1024 ? (size_t)size : 1024;
-    return (size >= 4 && memcmp(mem, "PK\3\4", 4) == 0) || memmem(mem, head, "%PDF-", 5) != NULL;
+    return (size >= 4 && memcmp(mem, "PK\3\4", 4) == 0) || pb_doc_pdf_header(mem, (size_t)size);
 }
 
 static int handle_file(struct run *r, struct walkfile *f, long max_outstanding, struct probity_error *err)

@@ -914,6 +914,21 @@ static void test_bad_input(void)
 static void test_detect(void)
 {
     CHECK_INT(pb_doc_detect("a.txt", "%PDF-1.7\n", 9), PB_DOC_PDF);
+    {
+        /* the header anywhere in the first KiB, after other '%' signs; not past it */
+        char head[1100];
+        memset(head, '%', sizeof(head));
+        memcpy(head + 1019, "%PDF-", 5);
+        CHECK_INT(pb_doc_pdf_header(head, sizeof(head)), 1);
+        CHECK_INT(pb_doc_pdf_header(head, 1023), 0);
+        memcpy(head + 1019, "%%%%%", 5);
+        memcpy(head + 1020, "%PDF-", 5);
+        CHECK_INT(pb_doc_pdf_header(head, sizeof(head)), 0);
+        memcpy(head, "%PDF-", 5);
+        CHECK_INT(pb_doc_pdf_header(head, 5), 1);
+        CHECK_INT(pb_doc_pdf_header(head, 4), 0);
+        CHECK_INT(pb_doc_pdf_header("x%PD", 4), 0);
+    }
     CHECK_INT(pb_doc_detect("a.bin", "<!DOCTYPE html><p>x", 19), PB_DOC_HTML);
     CHECK_INT(pb_doc_detect("page", "  <div>hello</div>", 18), PB_DOC_HTML);
     CHECK_INT(pb_doc_detect("x.xml", "<?xml version=\"1.0\"?><RULE/>", 28), PB_DOC_XML);
