@@ -682,8 +682,7 @@ nomem:
     return PROBITY_ENOMEM;
 }
 
-/* Free a list of jobs and their documents. */
-/* Families linked by `spent`. */
+/* Free families of documents linked by `spent`. */
 static void spent_free(struct docres *d)
 {
     while (d) {
@@ -693,6 +692,7 @@ static void spent_free(struct docres *d)
     }
 }
 
+/* Free a list of jobs and their documents. */
 static void jobs_free(struct job *j)
 {
     while (j) {
@@ -986,7 +986,7 @@ struct run {
     int had_docs;
     struct seen_set stored;         /* ids of the files this run stored, their first 16 bytes */
     int dirfd;                      /* the directory of the file read last (open_in_dir), or -1 */
-    int atime_ok;                   /* O_NOATIME was refused: files are opened without it */
+    int noatime_refused;            /* O_NOATIME was refused: files are opened without it */
     struct pb_buf dir;              /* and its path */
 };
 
@@ -1242,7 +1242,6 @@ static int take_results(struct run *r, long want, struct probity_error *err)
 
 static const char hexdigits[] = "0123456789abcdef";
 
-
 /* Open a file for reading relative to its directory, kept open from the file before:
  * files come in the walk's order, a directory's files one after the other, and the kernel
  * then looks up one name per file instead of every directory of an absolute path. */
@@ -1267,10 +1266,10 @@ static int open_in_dir(struct run *r, const char *path)
     }
     /* without touching the file's access time where the user may ask so (files they own):
      * reading evidence leaves no trace on it, and the kernel writes no inode per file */
-    if (!r->atime_ok) {
+    if (!r->noatime_refused) {
         if ((fd = openat(r->dirfd, slash + 1, O_RDONLY | O_CLOEXEC | O_NOATIME)) >= 0 || errno != EPERM)
             return fd;
-        r->atime_ok = 1;   /* not the owner: asking again would fail again for most files */
+        r->noatime_refused = 1;   /* not the owner: asking again would fail again for most files */
     }
     return openat(r->dirfd, slash + 1, O_RDONLY | O_CLOEXEC);
 }
@@ -1504,9 +1503,12 @@ int probity_ingest(struct probity_store *st, const char *const *paths, size_t n,
     pthread_cond_init(&r.ing.has_job, NULL);
     pthread_cond_init(&r.ing.has_result, NULL);
 
-    if ((rc = pb__docw_open(st, &r.w, err)) || (rc = r.had_docs = pb__docw_any(r.w, err)) < 0)
+    if ((rc = pb__docw_open(st, &r.w, err)))
         goto out;
-    rc = 0;
+    if ((r.had_docs = pb__docw_any(r.w, err)) < 0) {
+        rc = r.had_docs;
+        goto out;
+    }
     /* the walk comes first: the totals make the progress bar's ETA */
     for (size_t i = 0; i < n && !rc; i++) {
         char *real = realpath(paths[i], NULL);

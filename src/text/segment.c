@@ -9,9 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ubrk.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
@@ -20,6 +17,9 @@
 #include "core/core.h"
 #include "core/lexicon.h"
 #include "text/segment.h"
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Han and kana runs are segmented by ICU in windows of this many characters, so that a
  * page of Chinese without punctuation does not make one huge UTF-16 buffer. */
@@ -621,8 +621,10 @@ static size_t ascii_run(struct pb_segmenter *sg, const char *text, size_t s, siz
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(text + i));
         __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
         /* signed compares: bytes from 0x80 up are negative, neither letters nor digits */
-        __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1)));
-        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+        __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)),
+                                      _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1)));
+        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
         unsigned word = (unsigned)_mm_movemask_epi8(_mm_or_si128(alpha, digit)), k, room = (unsigned)(max - i);
         k = word == 0xFFFFu ? 16 : (unsigned)__builtin_ctz(~word);
         _mm_storeu_si128((__m128i *)(void *)o, _mm_or_si128(v, _mm_and_si128(alpha, _mm_set1_epi8(0x20))));
