@@ -124,6 +124,7 @@ static inline uint64_t pb_word_key8(const char *w, size_t n)
 struct pb_wordset {
     uint64_t key[PB_WORDSET_SLOTS];   /* pb_word_key8; 0: empty */
     uint32_t bits[PB_WORDSET_SLOTS];
+    size_t max_len;                    /* the longest word added: a longer one needs no look-up */
 };
 static inline size_t pb__wordset_slot(uint64_t key)
 {

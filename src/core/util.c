@@ -343,4 +343,6 @@ void pb_wordset_add(struct pb_wordset *s, const char *w, size_t n, uint32_t bits
         ;
     s->key[i] = key;
     s->bits[i] |= bits;
+    if (n > s->max_len)
+        s->max_len = n;
 }

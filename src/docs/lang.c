@@ -71,7 +71,7 @@ static void stop_build(void)
  * words are short) */
 static void stop_key(struct pb__lang *l, uint64_t key, size_t wlen)
 {
-    if (wlen && wlen <= 8)
+    if (wlen && wlen <= stop_tab.max_len)
         for (uint32_t m = pb_wordset_get_key(&stop_tab, key); m; m &= m - 1)
             l->stop[__builtin_ctz(m)]++;
 }

@@ -1083,7 +1083,7 @@ void pb_lang_count_token(struct pb_lang_count *c, const char *text, const struct
 void pb_lang_count_ascii(struct pb_lang_count *c, uint64_t key, size_t n)
 {
     count_ready(c);
-    if (n < 8)
+    if (n <= stop_tab.max_len)   /* a longer word is no stop word (and has no key) */
         stop_key(c, key);
     c->score[S_LATIN] += (double)n;
 }
