@@ -103,10 +103,11 @@ static void gather(const char *dir, struct paras *p)
     closedir(d);
 }
 
-/* A paragraph with its numbers varied (the same words, other bytes). */
-static void vary(struct pb_buf *b, const char *s, int html)
+/* Text s[0..n) with its numbers varied (the same words, other bytes), escaped for HTML
+ * with `html`. */
+static void vary(struct pb_buf *b, const char *s, size_t n, int html)
 {
-    for (; *s; s++) {
+    for (const char *e = s + n; s < e; s++) {
         char c = *s;
         if (c >= '0' && c <= '9' && next_rand() % 3 == 0)
             c = (char)('0' + next_rand() % 10);
@@ -151,7 +152,7 @@ static int64_t make_corpus(const struct paras *p, long n, const char *out, int64
             const char *para = p->v[next_rand() % p->n];
             if (html)
                 pb_buf_adds(&b, "<p>");
-            vary(&b, para, html);
+            vary(&b, para, strlen(para), html);
             pb_buf_adds(&b, html ? "</p>\n" : "\n\n");
             *text_bytes += (int64_t)strlen(para) + 1;
         }
@@ -408,14 +409,24 @@ static void pdf_run(const struct paras *p, const char *out, int copies)
 
 /* The corpus's own HTML and text files as they are, `copies` times each with a third of their
  * digits changed and the copy's number added (other bytes, so other documents; the same
- * mark-up and words): ingestion of
- * real pages, whose mark-up, navigation and scripts are most of their bytes, beside the
- * paragraphs recombined above. */
+ * mark-up and words): ingestion of real pages, whose mark-up, navigation and scripts are most
+ * of their bytes, beside the paragraphs recombined above. */
 static void pages_run(const struct paras *p, const char *out, int copies)
 {
     char dir[1100], db[1200];
     int64_t bytes = 0;
-    struct pb_buf b = PB_BUF_INIT;
+    struct pb_buf b = PB_BUF_INIT, page[32];
+    /* each page read once */
+    for (int i = 0; i < p->pages; i++) {
+        FILE *fp = fopen(p->page[i], "rb");
+        char chunk[65536];
+        size_t got;
+        page[i] = (struct pb_buf)PB_BUF_INIT;
+        while (fp && (got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+            pb_buf_add(&page[i], chunk, got);
+        if (fp)
+            fclose(fp);
+    }
     snprintf(dir, sizeof(dir), "%s/pages", out);
     mkdir(dir, 0755);
     for (int k = 0; k < copies; k++) {
@@ -425,16 +436,8 @@ static void pages_run(const struct paras *p, const char *out, int copies)
         for (int i = 0; i < p->pages; i++) {
             char path[2700];
             const char *base = strrchr(p->page[i], '/');
-            FILE *fp = fopen(p->page[i], "rb");
-            int c;
             pb_buf_reset(&b);
-            while (fp && (c = getc(fp)) != EOF) {
-                if (c >= '0' && c <= '9' && next_rand() % 3 == 0)
-                    c = '0' + (int)(next_rand() % 10);
-                pb_buf_addc(&b, (char)c);
-            }
-            if (fp)
-                fclose(fp);
+            vary(&b, page[i].s, page[i].len, 0);
             /* a file with few digits could come out the same twice: the copy's number at its end */
             if (strstr(p->page[i], ".html"))
                 pb_buf_addf(&b, "<!-- copy %d -->\n", k);
@@ -446,6 +449,8 @@ static void pages_run(const struct paras *p, const char *out, int copies)
         }
     }
     pb_buf_release(&b);
+    for (int i = 0; i < p->pages; i++)
+        pb_buf_release(&page[i]);
     printf("real pages: %d HTML and text files of the corpus, %d copies each with numbers varied, %.1f MB\n",
            p->pages, copies, (double)bytes / 1e6);
     snprintf(db, sizeof(db), "%s/pages.db", out);
