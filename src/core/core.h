@@ -146,6 +146,8 @@ static inline uint32_t pb_wordset_get(const struct pb_wordset *s, const char *w,
 }
 
 /* ---- hashing ---- */
+/* A sha256 digest (32 bytes) as 64 lower-case hex digits and a NUL. */
+void pb_sha256_hex(const unsigned char md[32], char hex[65]);
 /* sha256 of a whole file as 64 hex digits; the file size goes to *size. */
 int pb_sha256_file(const char *path, char hex[65], int64_t *size, struct probity_error *err);
 /* 64-bit FNV-1a, for ids and hash tables. */

@@ -275,6 +275,16 @@ void pb_now_iso(char out[32])
     memcpy(out, text, sizeof(text));
 }
 
+void pb_sha256_hex(const unsigned char md[32], char hex[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        hex[2 * i] = digits[md[i] >> 4];
+        hex[2 * i + 1] = digits[md[i] & 15];
+    }
+    hex[64] = 0;
+}
+
 int pb_sha256_file(const char *path, char hex[65], int64_t *size, struct probity_error *err)
 {
     unsigned char buf[1 << 16], md[EVP_MAX_MD_SIZE];
@@ -299,10 +309,11 @@ int pb_sha256_file(const char *path, char hex[65], int64_t *size, struct probity
         rc = pb__err(err, PROBITY_EIO, path, 0, 0, "read error: %s", strerror(errno));
         goto out;
     }
-    EVP_DigestFinal_ex(ctx, md, &mdlen);
-    for (unsigned i = 0; i < mdlen && i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    hex[64] = 0;
+    if (!EVP_DigestFinal_ex(ctx, md, &mdlen) || mdlen < 32) {
+        rc = pb__err(err, PROBITY_ENOMEM, path, 0, 0, "cannot finish sha256");
+        goto out;
+    }
+    pb_sha256_hex(md, hex);
     if (size)
         *size = total;
 out:

@@ -602,10 +602,9 @@ static int sha256_mem(const void *data, size_t n, char hex[65])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (!EVP_Digest(data, n, md, &len, EVP_sha256(), NULL))
+    if (!EVP_Digest(data, n, md, &len, EVP_sha256(), NULL) || len < 32)
         return PROBITY_ENOMEM;
-    for (unsigned i = 0; i < len && i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    pb_sha256_hex(md, hex);
     return 0;
 }
 
@@ -1240,8 +1239,6 @@ static int take_results(struct run *r, long want, struct probity_error *err)
     return rc ? rc : n;
 }
 
-static const char hexdigits[] = "0123456789abcdef";
-
 /* Open a file for reading relative to its directory, kept open from the file before:
  * files come in the walk's order, a directory's files one after the other, and the kernel
  * then looks up one name per file instead of every directory of an absolute path. */
@@ -1326,11 +1323,7 @@ static int read_whole(struct run *r, const char *path, int64_t expect, unsigned 
         rc = pb__err(e, PROBITY_ENOMEM, path, 0, 0, "cannot start sha256");
         goto out;
     }
-    for (unsigned i = 0; i < 32; i++) {
-        id[2 * i] = hexdigits[md[i] >> 4];
-        id[2 * i + 1] = hexdigits[md[i] & 15];
-    }
-    id[64] = 0;
+    pb_sha256_hex(md, id);
     *size = (int64_t)len;
     *mem = buf;
     buf = NULL;
