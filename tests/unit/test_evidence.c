@@ -288,16 +288,38 @@ static void remove_store(const char *db)
     unlink(side);
 }
 
+/* Open a store at db, ingest the `files` files of dir and extract their links; the links
+ * are read back into q (each quote exactly at its offsets). */
+static struct probity_store *ingest_extract(const char *dir, const char *db, long files,
+                                            struct probity_extract_summary *sum, struct quotes *q)
+{
+    struct probity_store *st = NULL;
+    struct probity_error err;
+    struct probity_ingest_summary isum;
+    const char *paths[1] = {dir};
+    probity_error_clear(&err);
+    CHECK_INT(probity_store_open(&st, db, &err), 0);
+    CHECK_INT(probity_ingest(st, paths, 1, NULL, &isum, &err), 0);
+    CHECK_INT(isum.ok, files);
+    CHECK_INT(probity_extract(st, NULL, sum, &err), 0);
+    CHECK_INT(sum->documents, files);
+    memset(q, 0, sizeof(*q));
+    q->st = st;
+    q->exact = 1;
+    CHECK_INT(probity_links(st, NULL, on_link, q, &err), 0);
+    CHECK_INT(q->n, sum->links);
+    CHECK(q->exact);
+    return st;
+}
+
 static void test_store(void)
 {
     char dir[] = "/tmp/probity-evidence-XXXXXX", db[512], f1[512], f2[512];
-    struct probity_store *st = NULL;
+    struct probity_store *st;
     struct probity_error err;
     struct probity_extract_summary sum;
-    struct probity_ingest_summary isum;
     struct quotes q;
     FILE *fp;
-    const char *paths[1];
     probity_error_clear(&err);
     CHECK(mkdtemp(dir) != NULL);
     snprintf(db, sizeof(db), "%s/e.db", dir);
@@ -311,19 +333,8 @@ static void test_store(void)
     fp = fopen(f2, "w");
     fputs("阿克苏地区公安局与杭州海康威视数字技术股份有限公司签署战略合作协议。\n", fp);
     fclose(fp);
-    CHECK_INT(probity_store_open(&st, db, &err), 0);
-    paths[0] = dir;
-    CHECK_INT(probity_ingest(st, paths, 1, NULL, &isum, &err), 0);
-    CHECK_INT(isum.ok, 2);
-    CHECK_INT(probity_extract(st, NULL, &sum, &err), 0);
-    CHECK_INT(sum.documents, 2);
+    st = ingest_extract(dir, db, 2, &sum, &q);
     CHECK(sum.links >= 3);
-    memset(&q, 0, sizeof(q));
-    q.st = st;
-    q.exact = 1;
-    CHECK_INT(probity_links(st, NULL, on_link, &q, &err), 0);
-    CHECK_INT(q.n, sum.links);
-    CHECK(q.exact);
     CHECK_STR(q.status, "pending");
     /* a review survives re-extraction */
     CHECK_INT(probity_link_review(st, q.first, "accepted", "checked", &err), 0);
@@ -357,16 +368,12 @@ static void test_big_document(void)
     char dir[] = "/tmp/probity-evidence-big-XXXXXX", db[512], f1[512];
     static const char link[] = "Hangzhou Hikvision Digital Technology Co., Ltd. supplied cameras to the Aksu "
                                "Prefecture Public Security Bureau.\n\n";
-    struct probity_store *st = NULL;
-    struct probity_error err;
+    struct probity_store *st;
     struct probity_extract_summary sum;
-    struct probity_ingest_summary isum;
     struct quotes q;
     FILE *fp;
-    const char *paths[1];
     size_t written = 0;
     int mid = 0;
-    probity_error_clear(&err);
     CHECK(mkdtemp(dir) != NULL);
     snprintf(db, sizeof(db), "%s/e.db", dir);
     snprintf(f1, sizeof(f1), "%s/big.txt", dir);
@@ -382,19 +389,8 @@ static void test_big_document(void)
     }
     fputs(link, fp);
     fclose(fp);
-    CHECK_INT(probity_store_open(&st, db, &err), 0);
-    paths[0] = dir;
-    CHECK_INT(probity_ingest(st, paths, 1, NULL, &isum, &err), 0);
-    CHECK_INT(isum.ok, 1);
-    CHECK_INT(probity_extract(st, NULL, &sum, &err), 0);
-    CHECK_INT(sum.documents, 1);
+    st = ingest_extract(dir, db, 1, &sum, &q);
     CHECK_INT(sum.links, 3);
-    memset(&q, 0, sizeof(q));
-    q.st = st;
-    q.exact = 1;
-    CHECK_INT(probity_links(st, NULL, on_link, &q, &err), 0);
-    CHECK_INT(q.n, 3);
-    CHECK(q.exact);
     probity_store_close(st);
     unlink(f1);
     remove_store(db);
